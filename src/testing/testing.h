@@ -1,0 +1,59 @@
+// Test helpers shared by every rtml test binary.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "rtml/core/result.h"
+#include "rtml/core/status.h"
+
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const ::rtml::Status rtml_s_ = (expr);                \
+    ASSERT_TRUE(rtml_s_.ok()) << rtml_s_.ToString();      \
+  } while (0)
+#define EXPECT_OK(expr)                                   \
+  do {                                                    \
+    const ::rtml::Status rtml_s_ = (expr);                \
+    EXPECT_TRUE(rtml_s_.ok()) << rtml_s_.ToString();      \
+  } while (0)
+
+// ASSERT_OK_AND_ASSIGN(auto x, MakeX());
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  ASSERT_OK_AND_ASSIGN_IMPL_(RTML_CONCAT_(rtml_r_, __LINE__), lhs, expr)
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)             \
+  auto tmp = (expr);                                           \
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();            \
+  lhs = std::move(tmp).value()
+
+namespace rtml::testing {
+
+// A fresh directory under the system temp dir, removed with everything in it when
+// the object goes away (unless RTML_KEEP_TEST_DIRS is set, for debugging).
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Path of the built `rtml` binary (from RTML_BIN, set by CTest).
+std::string RtmlBinary();
+
+// Runs `command` through /bin/sh; returns its exit code and stdout.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+CommandResult RunCommand(const std::string& command);
+
+}  // namespace rtml::testing
