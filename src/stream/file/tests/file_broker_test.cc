@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "rtml/stream/broker.h"
+#include "file_broker.h"
 #include "testing.h"
 
 namespace rtml::stream {
@@ -9,15 +9,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::vector<std::string> Values(std::span<const ConsumedRecord> records) {
-  std::vector<std::string> out;
-  for (const auto& r : records) out.emplace_back(r.value);
-  return out;
-}
-
 TEST(FileBroker, ProduceThenConsumeInOrder) {
   testing::TempDir dir;
-  ASSERT_OK_AND_ASSIGN(auto broker, OpenBroker("file://" + dir.str()));
+  ASSERT_OK_AND_ASSIGN(auto broker, OpenFileBroker(dir.str(), "file://" + dir.str(), {}));
   ASSERT_OK(broker->CreateTopic({.name = "t", .partitions = 1}));
   ASSERT_OK_AND_ASSIGN(auto producer, broker->NewProducer());
   for (int i = 0; i < 1000; ++i) {
@@ -44,7 +38,7 @@ TEST(FileBroker, ProduceThenConsumeInOrder) {
 
 TEST(FileBroker, UnknownTopicNamesTheFix) {
   testing::TempDir dir;
-  ASSERT_OK_AND_ASSIGN(auto broker, OpenBroker("file://" + dir.str()));
+  ASSERT_OK_AND_ASSIGN(auto broker, OpenFileBroker(dir.str(), "file://" + dir.str(), {}));
   ASSERT_OK_AND_ASSIGN(auto producer, broker->NewProducer());
   const Status s = producer->Produce("nope", {.value = "x"});
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
