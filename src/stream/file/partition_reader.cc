@@ -31,12 +31,13 @@ Result<std::unique_ptr<PartitionReader>> PartitionReader::Open(const std::filesy
     return Status::NotFound("partition " + name + " has no directory " + dir.string());
   }
   // Repair a crashed writer's torn tail now if nobody is writing, so a reader of a
-  // log at rest never stops at damage a writer would have dropped anyway.
+  // log at rest never stops at damage a writer would have dropped anyway. No sync:
+  // if the repair is lost, the next open repeats it.
   if (auto lock = FileLock::TryAcquire(dir / "writer.lock", "partition " + name); lock.ok()) {
     RTML_ASSIGN_OR_RETURN(std::vector<int64_t> bases, ListSegments(dir));
     if (!bases.empty()) {
       RTML_RETURN_IF_ERROR(
-          RecoverSegment(dir, bases.back(), kRecoveryIndexInterval, /*sync=*/true).status());
+          RecoverSegment(dir, bases.back(), kRecoveryIndexInterval, /*sync=*/false).status());
     }
   }
   std::unique_ptr<PartitionReader> reader(new PartitionReader(dir, std::move(name)));
