@@ -3,7 +3,8 @@
 // Idempotent (acks=all, no duplicates or reordering on retries) and keyed with
 // Kafka's murmur2 partitioner, so a key lands on PartitionForKey(key, n) as it would
 // from a Java client. Produce() copies the record into librdkafka's queue; when the
-// queue is full it serves delivery reports and waits rather than failing. Delivery
+// queue is full it serves delivery reports and waits rather than failing (at most
+// message.timeout.ms, after which queued records fail and free room). Delivery
 // failures are remembered and returned by the next Flush(). The destructor flushes
 // for up to kShutdownFlushTimeout and reports on stderr anything it had to drop.
 // One thread at a time.
