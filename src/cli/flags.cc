@@ -8,7 +8,33 @@ namespace {
 
 constexpr std::string_view kHelpName = "help";
 
+constexpr size_t kHelpWidth = 100;
+
 std::string Dashed(std::string_view name) { return "--" + std::string(name); }
+
+// Appends `text` and a newline, wrapping at word boundaries so no line passes
+// kHelpWidth; continuation lines start at `column`. Assumes the current line is
+// already `column` characters long.
+void AppendWrapped(std::string& out, std::string_view text, size_t column) {
+  const size_t room = kHelpWidth > column + 20 ? kHelpWidth - column : 20;
+  size_t line_length = 0;
+  while (!text.empty()) {
+    const size_t space = text.find(' ');
+    const std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    if (line_length > 0 && line_length + 1 + word.size() > room) {
+      out += '\n';
+      out.append(column, ' ');
+      line_length = 0;
+    } else if (line_length > 0) {
+      out += ' ';
+      ++line_length;
+    }
+    out += word;
+    line_length += word.size();
+  }
+  out += '\n';
+}
 
 }  // namespace
 
@@ -104,12 +130,12 @@ std::string FlagSet::Help() const {
   rows.emplace_back("  -h, --" + std::string(kHelpName), "show this help");
   size_t width = 0;
   for (const auto& row : rows) width = std::max(width, row.first.size());
+  const size_t help_column = width + 3;
   std::string out;
   for (const auto& [left, help] : rows) {
     out += left;
-    out.append(width - left.size() + 3, ' ');
-    out += help;
-    out += '\n';
+    out.append(help_column - left.size(), ' ');
+    AppendWrapped(out, help, help_column);
   }
   return out;
 }
