@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "rtml/core/clock.h"
 
@@ -226,6 +227,7 @@ Status PartitionWriter::ApplyRetentionLocked() {
 
 Status PartitionWriter::Flush() {
   std::lock_guard<std::mutex> guard(mu_);
+  if (!deferred_error_.ok()) return std::exchange(deferred_error_, Status::Ok());
   if (closed_) return Status::Ok();
   return WriteBatchLocked();
 }
@@ -233,7 +235,13 @@ Status PartitionWriter::Flush() {
 Status PartitionWriter::Tick(int64_t now_ns) {
   std::lock_guard<std::mutex> guard(mu_);
   if (closed_) return Status::Ok();
-  if (!batch_.empty() && now_ns >= batch_deadline_ns_) RTML_RETURN_IF_ERROR(WriteBatchLocked());
+  if (!batch_.empty() && now_ns >= batch_deadline_ns_) {
+    const Status written = WriteBatchLocked();
+    if (!written.ok()) {
+      if (deferred_error_.ok()) deferred_error_ = written;
+      return written;
+    }
+  }
   if (options_.fsync == FsyncPolicy::kInterval && dirty_ &&
       now_ns - last_sync_ns_ >= options_.fsync_interval_ms * 1'000'000) {
     RTML_RETURN_IF_ERROR(SyncLocked());

@@ -55,7 +55,8 @@ class PartitionWriter {
   Result<int64_t> Append(const OutgoingRecord& record, int64_t timestamp_ms,
                          int64_t linger_deadline_ns);
 
-  // Writes the current batch, and syncs if the policy is `always`.
+  // Writes the current batch, and syncs if the policy is `always`. Also reports a
+  // failure of a background write since the last Flush (its records are lost).
   Status Flush();
 
   // Periodic work: writes a batch whose linger deadline passed, syncs under the
@@ -104,6 +105,9 @@ class PartitionWriter {
   int64_t last_sync_ns_ = 0;
   int64_t last_retention_ns_ = 0;
   bool closed_ = false;
+  // A background write (Tick) that failed; the next Flush() reports it, since the
+  // producer whose records were lost is not on the ticker's call stack.
+  Status deferred_error_;
 };
 
 }  // namespace rtml::stream::file

@@ -90,10 +90,12 @@ Result<SegmentReader::Next> SegmentReader::Peek(bool allow_refill, BatchHeader* 
     if (position_ < buffer_start_ || position_ > buffer_start_ + buffer_len_) return 0;
     return static_cast<size_t>(buffer_start_ + buffer_len_ - position_);
   };
+  bool refilled = false;
   auto ensure = [&](size_t need) -> Result<bool> {
     if (available() >= need) return true;
     if (!allow_refill) return false;
     RTML_RETURN_IF_ERROR(Refill(need));
+    refilled = true;
     return available() >= need;
   };
 
@@ -107,8 +109,15 @@ Result<SegmentReader::Next> SegmentReader::Peek(bool allow_refill, BatchHeader* 
     return Next::kDamaged;
   }
   *header = *parsed;
+  refilled = false;
   RTML_ASSIGN_OR_RETURN(have, ensure(header->length));
   if (!have) return allow_refill ? Next::kEndOfData : Next::kNeedRefill;
+  if (refilled) {
+    // The header came from bytes read earlier. If they were a torn tail that a
+    // recovering writer has since cut off and written over, the refilled bytes
+    // hold another batch: parse its own header.
+    return Peek(allow_refill, header, batch);
+  }
   at = buffer_.data() + (position_ - buffer_start_);
   *batch = std::string_view(at, header->length);
   if (!BatchChecksumMatches(*header, *batch)) {
