@@ -30,7 +30,8 @@ Status ValidateBootstrap(std::string_view uri, std::string_view servers) {
       return Malformed(uri, "'" + std::string(server) + "' is not HOST:PORT");
     }
     for (const char c : server.substr(colon + 1)) {
-      if (c < '0' || c > '9') return Malformed(uri, "port of '" + std::string(server) + "' is not a number");
+      if (c < '0' || c > '9')
+        return Malformed(uri, "port of '" + std::string(server) + "' is not a number");
     }
     start = end + 1;
   }

@@ -26,8 +26,12 @@ uint32_t Murmur2(std::string_view data) {
   }
   const uint32_t tail = words * 4;
   switch (length % 4) {
-    case 3: h ^= static_cast<uint32_t>(bytes[tail + 2]) << 16; [[fallthrough]];
-    case 2: h ^= static_cast<uint32_t>(bytes[tail + 1]) << 8; [[fallthrough]];
+    case 3:
+      h ^= static_cast<uint32_t>(bytes[tail + 2]) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= static_cast<uint32_t>(bytes[tail + 1]) << 8;
+      [[fallthrough]];
     case 1:
       h ^= bytes[tail];
       h *= kM;

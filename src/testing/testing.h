@@ -9,23 +9,23 @@
 #include "rtml/core/result.h"
 #include "rtml/core/status.h"
 
-#define ASSERT_OK(expr)                                   \
-  do {                                                    \
-    const ::rtml::Status rtml_s_ = (expr);                \
-    ASSERT_TRUE(rtml_s_.ok()) << rtml_s_.ToString();      \
+#define ASSERT_OK(expr)                              \
+  do {                                               \
+    const ::rtml::Status rtml_s_ = (expr);           \
+    ASSERT_TRUE(rtml_s_.ok()) << rtml_s_.ToString(); \
   } while (0)
-#define EXPECT_OK(expr)                                   \
-  do {                                                    \
-    const ::rtml::Status rtml_s_ = (expr);                \
-    EXPECT_TRUE(rtml_s_.ok()) << rtml_s_.ToString();      \
+#define EXPECT_OK(expr)                              \
+  do {                                               \
+    const ::rtml::Status rtml_s_ = (expr);           \
+    EXPECT_TRUE(rtml_s_.ok()) << rtml_s_.ToString(); \
   } while (0)
 
 // ASSERT_OK_AND_ASSIGN(auto x, MakeX());
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(RTML_CONCAT_(rtml_r_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                           \
-  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();            \
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)  \
+  auto tmp = (expr);                                \
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString(); \
   lhs = std::move(tmp).value()
 
 namespace rtml::testing {

@@ -67,8 +67,8 @@ std::string_view StatusCodeName(StatusCode code);
 }  // namespace rtml
 
 // Returns from the enclosing function if `expr` yields a non-OK Status.
-#define RTML_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::rtml::Status rtml_status_ = (expr);     \
+#define RTML_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::rtml::Status rtml_status_ = (expr);        \
     if (!rtml_status_.ok()) return rtml_status_; \
   } while (0)

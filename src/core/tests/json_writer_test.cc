@@ -17,9 +17,9 @@ TEST(JsonWriter, EscapesControlAndQuoteCharacters) {
 }
 
 TEST(JsonWriter, KeepsUtf8AndEscapesInvalidBytes) {
-  EXPECT_EQ(Quoted("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");          // euro sign
-  EXPECT_EQ(Quoted("x\xFFy"), "\"x\\u00ffy\"");                    // not UTF-8
-  EXPECT_EQ(Quoted("\xE2\x82"), "\"\\u00e2\\u0082\"");             // truncated sequence
+  EXPECT_EQ(Quoted("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");  // euro sign
+  EXPECT_EQ(Quoted("x\xFFy"), "\"x\\u00ffy\"");           // not UTF-8
+  EXPECT_EQ(Quoted("\xE2\x82"), "\"\\u00e2\\u0082\"");    // truncated sequence
   for (const char* s : {"x\xFFy", "\xE2\x82", "ok"}) EXPECT_TRUE(json::IsValidJson(Quoted(s)));
 }
 

@@ -22,7 +22,8 @@ TEST(Status, OkAndFailureRender) {
   const Status s = Status::Corruption("segment 0: bad checksum at byte 40");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.ToString(), "corruption: segment 0: bad checksum at byte 40");
-  EXPECT_EQ(s.WithContext("topic trades").message(), "topic trades: segment 0: bad checksum at byte 40");
+  EXPECT_EQ(s.WithContext("topic trades").message(),
+            "topic trades: segment 0: bad checksum at byte 40");
 }
 
 TEST(Result, PropagatesTheFirstFailure) {

@@ -115,7 +115,8 @@ Status FileBroker::CreateTopic(const TopicSpec& spec) {
   for (int32_t p = 0; p < spec.partitions; ++p) {
     std::error_code ec;
     std::filesystem::create_directory(dir / std::to_string(p), ec);
-    if (ec) return Status::IOError("create " + (dir / std::to_string(p)).string() + ": " + ec.message());
+    if (ec)
+      return Status::IOError("create " + (dir / std::to_string(p)).string() + ": " + ec.message());
   }
   return WriteFileAtomically(dir / "topic.conf", EncodeTopicConfig(spec),
                              options_.fsync != FsyncPolicy::kNever);
@@ -164,9 +165,9 @@ Result<PartitionWriter*> FileBroker::Writer(TopicState& topic, int32_t partition
   if (slot == nullptr) {
     RecoveryReport report;
     const std::string name = topic.spec().name + "/" + std::to_string(partition);
-    RTML_ASSIGN_OR_RETURN(slot, PartitionWriter::Open(topic.PartitionDir(partition), name,
-                                                      WriterOptions(options_, topic.spec()),
-                                                      &report));
+    RTML_ASSIGN_OR_RETURN(slot,
+                          PartitionWriter::Open(topic.PartitionDir(partition), name,
+                                                WriterOptions(options_, topic.spec()), &report));
     if (report.dropped_bytes > 0) {
       LogWarning("recovered partition " + name + ": dropped " +
                  std::to_string(report.dropped_bytes) + " bytes of torn tail (" + report.reason +
@@ -208,18 +209,20 @@ Status FileBroker::DeleteTopic(std::string_view topic) {
     for (int32_t p = 0; p < state->spec().partitions; ++p) {
       const std::string name = std::string(topic) + "/" + std::to_string(p);
       auto lock = FileLock::TryAcquire(state->PartitionDir(p) / "writer.lock", "partition " + name);
-      if (!lock.ok()) return lock.status().WithContext("cannot delete topic '" + std::string(topic) + "'");
+      if (!lock.ok())
+        return lock.status().WithContext("cannot delete topic '" + std::string(topic) + "'");
       locks.push_back(std::move(lock).value());
     }
     state->deleted_.store(true, std::memory_order_release);
     // Renaming first makes the deletion atomic for everyone listing topics.
-    const auto doomed = root_ / "topics" /
-                        ("." + std::string(topic) + ".deleted-" + std::to_string(MonotonicNs()));
+    const auto doomed =
+        root_ / "topics" / ("." + std::string(topic) + ".deleted-" + std::to_string(MonotonicNs()));
     std::error_code ec;
     std::filesystem::rename(TopicDir(topic), doomed, ec);
     if (ec) return Status::IOError("delete topic '" + std::string(topic) + "': " + ec.message());
     std::filesystem::remove_all(doomed, ec);
-    if (ec) LogWarning("deleted topic '" + std::string(topic) + "' left files in " + doomed.string());
+    if (ec)
+      LogWarning("deleted topic '" + std::string(topic) + "' left files in " + doomed.string());
   }
   std::lock_guard<std::mutex> guard(mu_);
   topics_.erase(topics_.find(topic));

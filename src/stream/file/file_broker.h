@@ -30,7 +30,8 @@ namespace file {
 // A topic as this process sees it: its spec and the writers it opened.
 class TopicState {
  public:
-  TopicState(TopicSpec spec, std::filesystem::path dir) : spec_(std::move(spec)), dir_(std::move(dir)) {}
+  TopicState(TopicSpec spec, std::filesystem::path dir)
+      : spec_(std::move(spec)), dir_(std::move(dir)) {}
 
   const TopicSpec& spec() const { return spec_; }
   std::filesystem::path PartitionDir(int32_t partition) const {
@@ -43,7 +44,7 @@ class TopicState {
   const TopicSpec spec_;
   const std::filesystem::path dir_;
   std::atomic<bool> deleted_{false};
-  std::mutex mu_;  // guards writers_
+  std::mutex mu_;                                          // guards writers_
   std::vector<std::unique_ptr<PartitionWriter>> writers_;  // by partition; null until used
 };
 

@@ -14,9 +14,7 @@ namespace {
 constexpr int64_t kClaimIntervalNs = 500'000'000;
 constexpr auto kMaxIdleSleep = std::chrono::milliseconds(10);
 
-std::string Name(const TopicPartition& tp) {
-  return tp.topic + "/" + std::to_string(tp.partition);
-}
+std::string Name(const TopicPartition& tp) { return tp.topic + "/" + std::to_string(tp.partition); }
 
 }  // namespace
 
@@ -143,9 +141,15 @@ Status FileConsumer::Seek(std::string_view topic, int32_t partition, SeekTarget 
     found = true;
     PartitionReader& reader = *owned->reader;
     switch (target.kind) {
-      case SeekTarget::Kind::kBeginning: RTML_RETURN_IF_ERROR(reader.SeekToBeginning()); break;
-      case SeekTarget::Kind::kEnd: RTML_RETURN_IF_ERROR(reader.SeekToEnd()); break;
-      case SeekTarget::Kind::kOffset: RTML_RETURN_IF_ERROR(reader.SeekToOffset(target.value)); break;
+      case SeekTarget::Kind::kBeginning:
+        RTML_RETURN_IF_ERROR(reader.SeekToBeginning());
+        break;
+      case SeekTarget::Kind::kEnd:
+        RTML_RETURN_IF_ERROR(reader.SeekToEnd());
+        break;
+      case SeekTarget::Kind::kOffset:
+        RTML_RETURN_IF_ERROR(reader.SeekToOffset(target.value));
+        break;
       case SeekTarget::Kind::kTimestamp:
         RTML_RETURN_IF_ERROR(reader.SeekToTimestamp(target.value));
         break;
@@ -162,7 +166,8 @@ Status FileConsumer::Seek(std::string_view topic, int32_t partition, SeekTarget 
 
 Result<int64_t> FileConsumer::Position(const TopicPartition& tp) {
   Owned* owned = Find(tp);
-  if (owned == nullptr) return Status::InvalidArgument(Name(tp) + " is not assigned to this consumer");
+  if (owned == nullptr)
+    return Status::InvalidArgument(Name(tp) + " is not assigned to this consumer");
   return owned->reader->position();
 }
 

@@ -34,8 +34,8 @@ class FileConsumer final : public Consumer {
   struct Owned {
     TopicPartition tp;
     std::unique_ptr<PartitionReader> reader;
-    FileLock group_lock;                 // held while the group gives us this partition
-    int64_t committed = kNoOffset;       // last offset this consumer committed or found
+    FileLock group_lock;            // held while the group gives us this partition
+    int64_t committed = kNoOffset;  // last offset this consumer committed or found
   };
 
   // Opens `tp` and positions it at the committed offset or per offset_reset.

@@ -32,13 +32,14 @@ Result<FileProducer::TopicCache*> FileProducer::Lookup(std::string_view topic) {
 }
 
 Status FileProducer::Produce(std::string_view topic, const OutgoingRecord& record) {
-  RTML_ASSIGN_OR_RETURN(TopicCache* cache, Lookup(topic));
+  RTML_ASSIGN_OR_RETURN(TopicCache * cache, Lookup(topic));
   const int32_t partitions = cache->state->spec().partitions;
   int32_t partition = record.partition;
   if (partition == kAnyPartition) {
-    partition = record.key.has_value()
-                    ? PartitionForKey(*record.key, partitions)
-                    : static_cast<int32_t>(cache->next_unkeyed++ % static_cast<uint32_t>(partitions));
+    partition =
+        record.key.has_value()
+            ? PartitionForKey(*record.key, partitions)
+            : static_cast<int32_t>(cache->next_unkeyed++ % static_cast<uint32_t>(partitions));
   } else if (partition < 0 || partition >= partitions) {
     return Status::InvalidArgument("topic '" + std::string(topic) + "' has no partition " +
                                    std::to_string(partition) + " (it has " +
@@ -48,7 +49,8 @@ Status FileProducer::Produce(std::string_view topic, const OutgoingRecord& recor
   if (writer == nullptr) {
     RTML_ASSIGN_OR_RETURN(writer, broker_->Writer(*cache->state, partition));
   }
-  const int64_t timestamp = record.timestamp_ms == kNoTimestamp ? WallClockMs() : record.timestamp_ms;
+  const int64_t timestamp =
+      record.timestamp_ms == kNoTimestamp ? WallClockMs() : record.timestamp_ms;
   const int64_t deadline = MonotonicNs() + options_.linger.count() * 1'000'000;
   return writer->Append(record, timestamp, deadline).status();
 }

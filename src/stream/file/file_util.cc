@@ -75,8 +75,7 @@ Status SyncDirectory(const std::filesystem::path& dir) {
   return Status::Ok();
 }
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content,
-                           bool sync) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool sync) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
   {

@@ -135,8 +135,8 @@ Status PartitionReader::SeekToTimestamp(int64_t timestamp_ms) {
 
 Status PartitionReader::Damaged(const SegmentReader& reader) const {
   return Status::Corruption("partition " + name_ + ", segment " + reader.path().string() +
-                            ", byte " + std::to_string(reader.position()) + ": " +
-                            reader.damage() + "; its records are not returned");
+                            ", byte " + std::to_string(reader.position()) + ": " + reader.damage() +
+                            "; its records are not returned");
 }
 
 Result<bool> PartitionReader::AdvanceSegment() {

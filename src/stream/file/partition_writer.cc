@@ -69,8 +69,7 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Open(
       const uint64_t size = ::stat(SegmentPath(dir, bases[i], "log").c_str(), &st) == 0
                                 ? static_cast<uint64_t>(st.st_size)
                                 : 0;
-      writer->segments_.push_back(
-          {bases[i], size, ClosedSegmentMaxTimestamp(dir, bases[i], size)});
+      writer->segments_.push_back({bases[i], size, ClosedSegmentMaxTimestamp(dir, bases[i], size)});
     }
     const bool sync = options.fsync != FsyncPolicy::kNever;
     RTML_ASSIGN_OR_RETURN(RecoveredSegment recovered,
@@ -80,8 +79,7 @@ Result<std::unique_ptr<PartitionWriter>> PartitionWriter::Open(
       report->dropped_bytes = recovered.dropped_bytes;
       report->reason = recovered.drop_reason;
     }
-    writer->segments_.push_back(
-        {bases.back(), recovered.valid_bytes, recovered.max_timestamp});
+    writer->segments_.push_back({bases.back(), recovered.valid_bytes, recovered.max_timestamp});
     writer->next_offset_ = recovered.next_offset;
     writer->indexed_any_ = !recovered.offset_index.empty();
     if (writer->indexed_any_) {
@@ -158,8 +156,8 @@ Status PartitionWriter::WriteBatchLocked() {
   active.size += data.size();
   active.max_timestamp = std::max(active.max_timestamp, batch_.max_timestamp());
   if (!indexed_any_ || position - last_indexed_position_ >= options_.index_interval_bytes) {
-    RTML_RETURN_IF_ERROR(AppendIndexLocked(base_offset, static_cast<uint32_t>(position),
-                                           active.max_timestamp));
+    RTML_RETURN_IF_ERROR(
+        AppendIndexLocked(base_offset, static_cast<uint32_t>(position), active.max_timestamp));
   }
   batch_.Reset(next_offset_);
   dirty_ = true;

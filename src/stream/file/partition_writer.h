@@ -35,9 +35,9 @@ struct PartitionWriterOptions {
 
 // What opening the partition found and repaired.
 struct RecoveryReport {
-  std::string partition;     // "topic/partition"
+  std::string partition;  // "topic/partition"
   uint64_t dropped_bytes = 0;
-  std::string reason;        // why bytes were dropped; empty if none
+  std::string reason;  // why bytes were dropped; empty if none
 };
 
 class PartitionWriter {
@@ -97,11 +97,11 @@ class PartitionWriter {
   FileHandle log_, index_, time_index_;
   std::filesystem::path log_path_;
   BatchBuilder batch_;
-  int64_t next_offset_ = 0;           // includes records in batch_
-  int64_t batch_deadline_ns_ = 0;     // when batch_ must be written
+  int64_t next_offset_ = 0;        // includes records in batch_
+  int64_t batch_deadline_ns_ = 0;  // when batch_ must be written
   uint64_t last_indexed_position_ = 0;
   bool indexed_any_ = false;
-  bool dirty_ = false;                // written but not synced
+  bool dirty_ = false;  // written but not synced
   int64_t last_sync_ns_ = 0;
   int64_t last_retention_ns_ = 0;
   bool closed_ = false;

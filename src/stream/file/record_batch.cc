@@ -41,7 +41,9 @@ size_t VarintSize(uint64_t v) {
   return n;
 }
 
-uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 // Reads a varint from [*p, end); false if it runs past `end` or over 10 bytes.
@@ -103,8 +105,10 @@ void BatchBuilder::Add(const OutgoingRecord& record, int64_t timestamp_ms) {
 size_t BatchBuilder::EncodedSize(const OutgoingRecord& record) {
   size_t n = 10 + VarintSize(record.value.size()) + record.value.size() +
              VarintSize(record.headers.size());
-  if (record.key.has_value()) n += VarintSize(record.key->size() + 1) + record.key->size();
-  else n += 1;
+  if (record.key.has_value())
+    n += VarintSize(record.key->size() + 1) + record.key->size();
+  else
+    n += 1;
   for (const HeaderView& h : record.headers) {
     n += VarintSize(h.key.size()) + h.key.size() + VarintSize(h.value.size()) + h.value.size();
   }
@@ -160,8 +164,7 @@ Status DecodeRecords(const BatchHeader& header, std::string_view batch,
     bool ok = GetVarint(&p, end, &ts_delta) && GetVarint(&p, end, &key_len) &&
               (key_len == 0 || GetBytes(&p, end, key_len - 1, &key)) &&
               GetVarint(&p, end, &value_len) && GetBytes(&p, end, value_len, &value) &&
-              GetVarint(&p, end, &header_count) &&
-              header_count <= static_cast<uint64_t>(end - p);
+              GetVarint(&p, end, &header_count) && header_count <= static_cast<uint64_t>(end - p);
     HeaderRange range{static_cast<uint32_t>(headers.size()), 0};
     for (uint64_t k = 0; ok && k < header_count; ++k) {
       uint64_t hk_len, hv_len;

@@ -83,11 +83,11 @@ class SegmentReader {
 
 // What opening a segment for appending found, after dropping a torn tail.
 struct RecoveredSegment {
-  uint64_t valid_bytes = 0;       // the file's size after recovery
-  uint64_t dropped_bytes = 0;     // bytes removed from its tail
-  std::string drop_reason;        // why, when dropped_bytes > 0
-  int64_t next_offset = 0;        // offset the next record appended gets
-  int64_t max_timestamp = -1;     // newest timestamp in the segment, -1 if empty
+  uint64_t valid_bytes = 0;    // the file's size after recovery
+  uint64_t dropped_bytes = 0;  // bytes removed from its tail
+  std::string drop_reason;     // why, when dropped_bytes > 0
+  int64_t next_offset = 0;     // offset the next record appended gets
+  int64_t max_timestamp = -1;  // newest timestamp in the segment, -1 if empty
   std::vector<OffsetIndexEntry> offset_index;
   std::vector<TimeIndexEntry> time_index;
 };

@@ -33,10 +33,14 @@ Result<TopicSpec> DecodeTopicConfig(std::string_view name, std::string_view text
     int64_t number = 0;
     const auto [ptr, err] = std::from_chars(value.data(), value.data() + value.size(), number);
     if (err != std::errc() || ptr != value.data() + value.size()) return bad("not a number");
-    if (key == "partitions") spec.partitions = static_cast<int32_t>(number);
-    else if (key == "retention_ms") spec.retention_ms = number;
-    else if (key == "retention_bytes") spec.retention_bytes = number;
-    else if (key == "segment_bytes") spec.segment_bytes = number;
+    if (key == "partitions")
+      spec.partitions = static_cast<int32_t>(number);
+    else if (key == "retention_ms")
+      spec.retention_ms = number;
+    else if (key == "retention_bytes")
+      spec.retention_bytes = number;
+    else if (key == "segment_bytes")
+      spec.segment_bytes = number;
     // Unknown keys are from a newer rtml; ignoring them keeps old binaries working.
   }
   RTML_RETURN_IF_ERROR(ValidateTopicSpec(spec).WithContext(source));

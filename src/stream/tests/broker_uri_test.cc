@@ -19,8 +19,8 @@ TEST(OpenBroker, RejectsUnknownSchemeNamingTheUri) {
 }
 
 TEST(OpenBroker, RejectsMalformedKafkaHosts) {
-  for (const char* uri : {"kafka://", "kafka://localhost", "kafka://host:", "kafka://h:9092,x",
-                          "kafka://h:90a2"}) {
+  for (const char* uri :
+       {"kafka://", "kafka://localhost", "kafka://host:", "kafka://h:9092,x", "kafka://h:90a2"}) {
     auto broker = OpenBroker(uri);
     ASSERT_FALSE(broker.ok()) << uri;
     EXPECT_EQ(broker.status().code(), StatusCode::kInvalidArgument) << uri;

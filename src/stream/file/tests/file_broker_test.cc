@@ -20,7 +20,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-std::unique_ptr<Broker> Open(const rtml::testing::TempDir& dir, FsyncPolicy fsync = FsyncPolicy::kNever) {
+std::unique_ptr<Broker> Open(const rtml::testing::TempDir& dir,
+                             FsyncPolicy fsync = FsyncPolicy::kNever) {
   BrokerOptions options;
   options.fsync = fsync;
   auto broker = OpenFileBroker(dir.str(), "file://" + dir.str(), options);
@@ -29,7 +30,8 @@ std::unique_ptr<Broker> Open(const rtml::testing::TempDir& dir, FsyncPolicy fsyn
 }
 
 // Polls until `n` records arrived or `patience` passed; returns their values.
-std::vector<std::string> PollValues(Consumer& consumer, size_t n, std::chrono::milliseconds patience = 5s) {
+std::vector<std::string> PollValues(Consumer& consumer, size_t n,
+                                    std::chrono::milliseconds patience = 5s) {
   std::vector<std::string> values;
   const auto give_up = std::chrono::steady_clock::now() + patience;
   while (values.size() < n && std::chrono::steady_clock::now() < give_up) {
@@ -41,7 +43,8 @@ std::vector<std::string> PollValues(Consumer& consumer, size_t n, std::chrono::m
   return values;
 }
 
-Status ProduceValues(Producer& producer, std::string_view topic, int from, int to, int32_t partition = 0) {
+Status ProduceValues(Producer& producer, std::string_view topic, int from, int to,
+                     int32_t partition = 0) {
   for (int i = from; i < to; ++i) {
     const std::string value = std::to_string(i);
     RTML_RETURN_IF_ERROR(producer.Produce(topic, {.value = value, .partition = partition}));
@@ -88,7 +91,8 @@ TEST(FileBroker, TopicsCreateListDescribeDelete) {
   ASSERT_OK(broker->CreateTopic({.name = "a", .partitions = 1}));
   EXPECT_EQ(broker->CreateTopic({.name = "a"}).code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(broker->CreateTopic({.name = "bad/name"}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(broker->CreateTopic({.name = "z", .partitions = 0}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(broker->CreateTopic({.name = "z", .partitions = 0}).code(),
+            StatusCode::kInvalidArgument);
   ASSERT_OK_AND_ASSIGN(auto names, broker->ListTopics());
   EXPECT_THAT(names, ElementsAre("a", "b"));
 
@@ -209,7 +213,8 @@ TEST(FileBroker, GroupResumesAfterItsLastCommit) {
   EXPECT_EQ(lags[0].committed, 100);
   EXPECT_EQ(lags[0].lag, 0);
   // A new group starts per offset_reset.
-  ASSERT_OK_AND_ASSIGN(auto latest, restarted->NewConsumer({.group = "new", .offset_reset = OffsetReset::kLatest}));
+  ASSERT_OK_AND_ASSIGN(
+      auto latest, restarted->NewConsumer({.group = "new", .offset_reset = OffsetReset::kLatest}));
   ASSERT_OK(latest->Subscribe({"t"}));
   EXPECT_EQ(latest->Position({"t", 0}).value(), 100);
 }
@@ -235,7 +240,8 @@ TEST(FileBroker, StandbyMemberTakesOverWhenTheOwnerLeaves) {
   ASSERT_OK(a->Close());
   // b claims the partitions and continues exactly after a's commit.
   auto values = PollValues(*b, 15);
-  std::sort(values.begin(), values.end(), [](const auto& x, const auto& y) { return std::stoi(x) < std::stoi(y); });
+  std::sort(values.begin(), values.end(),
+            [](const auto& x, const auto& y) { return std::stoi(x) < std::stoi(y); });
   EXPECT_EQ(values, Range(5, 20));
   EXPECT_EQ(b->Assignment().size(), 2u);
   // Assign of a partition another member owns is refused, naming it.

@@ -23,8 +23,10 @@ class LogModelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Open();
-    ASSERT_OK(broker_->CreateTopic(
-        {.name = "m", .partitions = kPartitions, .retention_ms = kUnlimited, .segment_bytes = 4096}));
+    ASSERT_OK(broker_->CreateTopic({.name = "m",
+                                    .partitions = kPartitions,
+                                    .retention_ms = kUnlimited,
+                                    .segment_bytes = 4096}));
   }
 
   void Open() {

@@ -15,8 +15,8 @@ using testing::StoredRecord;
 
 struct WrittenLog {
   std::vector<StoredRecord> records;
-  std::vector<uint64_t> batch_ends;      // file size after each batch
-  std::vector<int64_t> batch_next;       // next offset after each batch
+  std::vector<uint64_t> batch_ends;  // file size after each batch
+  std::vector<int64_t> batch_next;   // next offset after each batch
 };
 
 // Writes `batches` batches of 1..12 records each into one segment of `dir`.
@@ -132,7 +132,8 @@ TEST(LogRecovery, RandomFlippedBytesKeepEveryBatchBeforeTheDamage) {
     const int64_t kept = damaged == 0 ? 0 : log.batch_next[damaged - 1];
 
     const RecoveryReport report = Reopen(dir, kept);
-    EXPECT_EQ(report.dropped_bytes, log.batch_ends.back() - (damaged == 0 ? 0 : log.batch_ends[damaged - 1]))
+    EXPECT_EQ(report.dropped_bytes,
+              log.batch_ends.back() - (damaged == 0 ? 0 : log.batch_ends[damaged - 1]))
         << "flip at " << pos;
     EXPECT_FALSE(report.reason.empty());
     Status status;

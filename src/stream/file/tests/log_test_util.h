@@ -44,7 +44,8 @@ inline std::vector<StoredRecord> ReadAll(const std::filesystem::path& dir, Statu
     *status = (*reader)->Read(1000, records, ranges, headers);
     (*reader)->Unpin();
     for (size_t i = 0; i < records.size(); ++i) {
-      records[i].headers = std::span<const HeaderView>(headers.data() + ranges[i].first, ranges[i].count);
+      records[i].headers =
+          std::span<const HeaderView>(headers.data() + ranges[i].first, ranges[i].count);
       out.push_back(Store(records[i]));
     }
     if (!status->ok() || records.empty()) return out;
