@@ -28,15 +28,15 @@ std::set<TopicPartition> AsSet(const std::vector<TopicPartition>& partitions) {
   return {partitions.begin(), partitions.end()};
 }
 
-TEST_F(KafkaTest, GroupMembersSplitPartitionsAndTheLastTakesOverAll) {
+// Two members of one group, made by `broker`, split the partitions; when one
+// leaves, the other takes them all and reads every record.
+void CheckSplitAndTakeover(Broker& broker, Producer& producer) {
   constexpr int kPartitions = 4;
   constexpr int kRecords = 200;
-  CreateTopic("shared", kPartitions);
-  auto producer = NewProducer();
-  ProduceNumbered(*producer, "shared", kRecords);
+  ProduceNumbered(producer, "shared", kRecords);
 
-  auto first = NewConsumer({.group = "workers"});
-  auto second = NewConsumer({.group = "workers"});
+  ASSERT_OK_AND_ASSIGN(auto first, broker.NewConsumer({.group = "workers"}));
+  ASSERT_OK_AND_ASSIGN(auto second, broker.NewConsumer({.group = "workers"}));
   ASSERT_OK(first->Subscribe({"shared"}));
   ASSERT_OK(second->Subscribe({"shared"}));
 
@@ -66,30 +66,39 @@ TEST_F(KafkaTest, GroupMembersSplitPartitionsAndTheLastTakesOverAll) {
   EXPECT_EQ(a.size() + b.size(), static_cast<size_t>(kPartitions));
 
   // The first leaves; the second must end up with every partition and read every
-  // record (nothing was committed, so it rereads the first's partitions).
+  // record (nothing was committed, so it reads the first's partitions from their
+  // start; an eager rebalance also makes it reread its own).
   ASSERT_OK(first->Close());
   ASSERT_OK(first->Close());  // idempotent
-  std::set<int32_t> after_takeover;
+  std::set<int32_t>& second_seen = values_by_consumer["second"];
   const auto takeover_deadline = Clock::now() + std::chrono::seconds(20);
   while (Clock::now() < takeover_deadline &&
          (second->Assignment().size() != static_cast<size_t>(kPartitions) ||
-          after_takeover.size() < static_cast<size_t>(kRecords))) {
-    auto batch = second->Poll(std::chrono::milliseconds(100));
-    ASSERT_OK(batch.status());
-    for (const ConsumedRecord& record : *batch) {
-      after_takeover.insert(std::stoi(std::string(record.value.substr(1))));
-    }
+          second_seen.size() < static_cast<size_t>(kRecords))) {
+    drain(*second, "second");
   }
   EXPECT_EQ(second->Assignment().size(), static_cast<size_t>(kPartitions));
-  // Before the hand-over the second read its own partitions; after it, the rest.
-  std::set<int32_t> second_total = values_by_consumer["second"];
-  second_total.insert(after_takeover.begin(), after_takeover.end());
-  EXPECT_EQ(second_total.size(), static_cast<size_t>(kRecords));
-  EXPECT_EQ(*second_total.begin(), 0);
-  EXPECT_EQ(*second_total.rbegin(), kRecords - 1);
+  ASSERT_EQ(second_seen.size(), static_cast<size_t>(kRecords));
+  EXPECT_EQ(*second_seen.begin(), 0);
+  EXPECT_EQ(*second_seen.rbegin(), kRecords - 1);
 
   auto closed = first->Poll(std::chrono::milliseconds(1));
   EXPECT_EQ(closed.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(KafkaTest, GroupMembersSplitPartitionsAndTheLastTakesOverAll) {
+  CreateTopic("shared", 4);
+  auto producer = NewProducer();
+  CheckSplitAndTakeover(*broker_, *producer);  // librdkafka's default: eager range,roundrobin
+}
+
+TEST_F(KafkaTest, CooperativeAssignorSplitsAndHandsOverToo) {
+  CreateTopic("shared", 4);
+  BrokerOptions options = FastGroupOptions();
+  options.kafka_config.emplace_back("partition.assignment.strategy", "cooperative-sticky");
+  ASSERT_OK_AND_ASSIGN(auto cooperative, OpenBroker(cluster_->uri(), options));
+  auto producer = NewProducer();
+  CheckSplitAndTakeover(*cooperative, *producer);
 }
 
 TEST_F(KafkaTest, CommittedOffsetsResumeWithNoGapAndNoDuplicate) {
