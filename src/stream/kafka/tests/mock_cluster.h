@@ -2,9 +2,12 @@
 //
 // It speaks the real Kafka protocol over TCP on 127.0.0.1, so any client (rtml,
 // kcat) can connect to bootstrap_servers(). In librdkafka 2.0.2 it supports
-// produce, fetch, offsets, consumer groups and idempotence, but no Admin API
-// requests, and it keeps only the newest few MB of each partition. Topics are
-// created with CreateTopic(). Stops (closing every connection) when destroyed.
+// produce, fetch, watermark offsets, consumer groups, committed offsets and
+// idempotence. It does not support CreateTopics, DeleteTopics or DescribeConfigs
+// (it names no controller), nor offset look-ups by timestamp (every one answers
+// "none"); it creates any topic a client asks metadata for by name, and keeps only
+// the newest few MB of each partition. Topics are created with CreateTopic().
+// Stops (closing every connection) when destroyed, which takes about a second.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
