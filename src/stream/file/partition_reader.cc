@@ -60,6 +60,7 @@ Status PartitionReader::OpenSegmentFor(int64_t offset) {
   }
   RTML_RETURN_IF_ERROR(opened.status());
   segment_.emplace(std::move(opened).value());
+  decoded_.clear();
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(segment_->path(), ec);
   segment_->set_position(ec ? 0 : IndexedPositionFor(dir_, base, offset, size));
@@ -162,37 +163,45 @@ Status PartitionReader::Read(size_t max_records, std::vector<ConsumedRecord>& re
   }
   size_t taken = 0;
   while (taken < max_records) {
-    BatchHeader header;
-    std::string_view batch;
-    RTML_ASSIGN_OR_RETURN(const auto next, segment_->Peek(!pinned_, &header, &batch));
-    if (next == SegmentReader::Next::kNeedRefill) return Status::Ok();
-    if (next == SegmentReader::Next::kDamaged) return Damaged(*segment_);
-    if (next == SegmentReader::Next::kEndOfData) {
-      if (pinned_) return Status::Ok();
-      RTML_ASSIGN_OR_RETURN(const bool moved, AdvanceSegment());
-      if (!moved) return Status::Ok();
-      continue;
+    if (decoded_.empty()) {
+      std::string_view batch;
+      RTML_ASSIGN_OR_RETURN(const auto next, segment_->Peek(!pinned_, &decoded_header_, &batch));
+      if (next == SegmentReader::Next::kNeedRefill) return Status::Ok();
+      if (next == SegmentReader::Next::kDamaged) return Damaged(*segment_);
+      if (next == SegmentReader::Next::kEndOfData) {
+        if (pinned_) return Status::Ok();
+        RTML_ASSIGN_OR_RETURN(const bool moved, AdvanceSegment());
+        if (!moved) return Status::Ok();
+        continue;
+      }
+      if (decoded_header_.next_offset() <= position_) {  // before the position we seeked to
+        segment_->Consume(decoded_header_);
+        continue;
+      }
+      decoded_ranges_.clear();
+      decoded_headers_.clear();
+      RTML_RETURN_IF_ERROR(
+          DecodeRecords(decoded_header_, batch, decoded_, decoded_ranges_, decoded_headers_));
     }
-    if (header.next_offset() <= position_) {  // before the position we seeked to
-      segment_->Consume(header);
-      continue;
-    }
-    const size_t first = records.size();
-    RTML_RETURN_IF_ERROR(DecodeRecords(header, batch, records, header_ranges, headers));
+    // Hand out the records from the position (past a seek into the middle of the
+    // batch) up to what was asked for; the rest of the batch is read next time.
     pinned_ = true;
-    // Drop records before the position (a seek into the middle of a batch) and
-    // beyond what was asked for; the rest of the batch is read next time.
-    const auto skip = static_cast<size_t>(std::max<int64_t>(0, position_ - header.base_offset));
-    records.erase(records.begin() + static_cast<ptrdiff_t>(first),
-                  records.begin() + static_cast<ptrdiff_t>(first + skip));
-    header_ranges.erase(header_ranges.begin() + static_cast<ptrdiff_t>(first),
-                        header_ranges.begin() + static_cast<ptrdiff_t>(first + skip));
-    const size_t keep = std::min(records.size() - first, max_records - taken);
-    records.resize(first + keep);
-    header_ranges.resize(first + keep);
+    const auto first =
+        static_cast<size_t>(std::max<int64_t>(0, position_ - decoded_header_.base_offset));
+    const size_t keep = std::min(decoded_.size() - first, max_records - taken);
+    for (size_t i = first; i < first + keep; ++i) {
+      const HeaderRange range = decoded_ranges_[i];
+      header_ranges.push_back({static_cast<uint32_t>(headers.size()), range.count});
+      headers.insert(headers.end(), decoded_headers_.begin() + range.first,
+                     decoded_headers_.begin() + range.first + range.count);
+      records.push_back(decoded_[i]);
+    }
     taken += keep;
-    position_ = records.back().offset + 1;
-    if (position_ == header.next_offset()) segment_->Consume(header);
+    position_ = decoded_[first + keep - 1].offset + 1;
+    if (position_ == decoded_header_.next_offset()) {
+      segment_->Consume(decoded_header_);
+      decoded_.clear();
+    }
   }
   return Status::Ok();
 }

@@ -62,6 +62,14 @@ class PartitionReader {
   std::optional<SegmentReader> segment_;
   int64_t position_ = 0;
   bool pinned_ = false;
+  // The batch at segment_'s position, decoded, while position_ is inside it: a
+  // Read that stops mid-batch (max_records) resumes from here instead of checking
+  // and decoding the batch again. Its views point into segment_'s buffer, which
+  // stays put until the batch is consumed. Empty when there is none.
+  BatchHeader decoded_header_;
+  std::vector<ConsumedRecord> decoded_;
+  std::vector<HeaderRange> decoded_ranges_;
+  std::vector<HeaderView> decoded_headers_;
 };
 
 }  // namespace rtml::stream::file
