@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -231,7 +232,7 @@ Status PartitionWriter::Flush() {
 }
 
 Status PartitionWriter::Tick(int64_t now_ns) {
-  std::lock_guard<std::mutex> guard(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   if (closed_) return Status::Ok();
   if (!batch_.empty() && now_ns >= batch_deadline_ns_) {
     const Status written = WriteBatchLocked();
@@ -240,12 +241,27 @@ Status PartitionWriter::Tick(int64_t now_ns) {
       return written;
     }
   }
-  if (options_.fsync == FsyncPolicy::kInterval && dirty_ &&
-      now_ns - last_sync_ns_ >= options_.fsync_interval_ms * 1'000'000) {
-    RTML_RETURN_IF_ERROR(SyncLocked());
+  if (now_ns - last_retention_ns_ >= kRetentionCheckNs)
+    RTML_RETURN_IF_ERROR(ApplyRetentionLocked());
+  if (options_.fsync != FsyncPolicy::kInterval || !dirty_ ||
+      now_ns - last_sync_ns_ < options_.fsync_interval_ms * 1'000'000) {
+    return Status::Ok();
   }
-  if (now_ns - last_retention_ns_ >= kRetentionCheckNs) return ApplyRetentionLocked();
-  return Status::Ok();
+  // Sync a duplicate of the descriptor without the lock, so producers keep appending
+  // during a slow fdatasync (and a roll may close the original meanwhile).
+  FileHandle log(::dup(log_.get()));
+  if (!log.valid()) return Status::FromErrno("dup " + log_path_.string(), errno);
+  const std::filesystem::path path = log_path_;
+  dirty_ = false;
+  last_sync_ns_ = now_ns;
+  lock.unlock();
+  const Status synced = SyncFile(log.get(), path);
+  if (!synced.ok()) {
+    lock.lock();
+    dirty_ = true;
+    if (deferred_error_.ok()) deferred_error_ = synced;
+  }
+  return synced;
 }
 
 int64_t PartitionWriter::start_offset() const {
