@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,8 +27,11 @@ using stream::TopicPartition;
 
 constexpr std::chrono::milliseconds kPollTimeout{200};
 constexpr size_t kMaxBatch = 1000;
-// Without --follow, how long to wait for the group to assign any partition.
-constexpr int64_t kAssignmentWaitNs = 10'000'000'000;
+// Without --follow, how long to wait for the group to assign any partition. Kafka
+// may first wait out the session of a member that vanished (45 s by default).
+constexpr int64_t kAssignmentWaitNs = 120'000'000'000;
+// When to say on stderr that we are waiting for an assignment.
+constexpr int64_t kAssignmentNoteNs = 5'000'000'000;
 
 struct ConsumeArgs {
   std::string topic;
@@ -87,12 +91,15 @@ Result<ConsumeArgs> ArgsFromFlags(const ParsedFlags& flags) {
 // and, with a group, committing after each printed batch.
 class RecordPrinter {
  public:
-  RecordPrinter(const ConsumeArgs& args, Consumer& consumer, std::vector<int64_t> snapshot_end)
-      : args_(args),
+  RecordPrinter(std::string path, const ConsumeArgs& args, Consumer& consumer,
+                std::vector<int64_t> snapshot_end)
+      : path_(std::move(path)),
+        args_(args),
         consumer_(consumer),
         snapshot_end_(std::move(snapshot_end)),
         out_(STDOUT_FILENO),
-        progress_("consume " + args.topic) {}
+        // Records on the terminal already show progress; lines between them would not help.
+        progress_("consume " + args.topic, /*wanted=*/isatty(STDOUT_FILENO) == 0) {}
 
   ExitStatus Run() {
     const int64_t started_ns = MonotonicNs();
@@ -102,10 +109,7 @@ class RecordPrinter {
         Result<bool> done = ReachedSnapshot();
         if (!done.ok()) return ExitStatus::Failure(done.status());
         if (*done) break;
-        if (consumer_.Assignment().empty() && MonotonicNs() - started_ns > kAssignmentWaitNs) {
-          return ExitStatus::Failure("group '" + args_.group + "' assigned no partition of '" +
-                                     args_.topic + "' to this consumer");
-        }
+        if (ExitStatus s = CheckAssignmentWait(MonotonicNs() - started_ns); !s.ok()) return s;
       }
       size_t want = kMaxBatch;
       if (args_.max >= 0) want = static_cast<size_t>(std::min<int64_t>(want, args_.max - printed_));
@@ -128,6 +132,21 @@ class RecordPrinter {
       if (*position < SnapshotEnd(tp.partition)) return false;
     }
     return true;
+  }
+
+  // Gives up (without --follow) when the group assigned nothing for too long.
+  ExitStatus CheckAssignmentWait(int64_t waited_ns) {
+    if (!consumer_.Assignment().empty()) return ExitStatus::Ok();
+    if (waited_ns > kAssignmentNoteNs && !noted_waiting_) {
+      std::fprintf(stderr, "%s: waiting for group '%s' to assign partitions of '%s'\n",
+                   path_.c_str(), args_.group.c_str(), args_.topic.c_str());
+      noted_waiting_ = true;
+    }
+    if (waited_ns <= kAssignmentWaitNs) return ExitStatus::Ok();
+    return ExitStatus::Failure("group '" + args_.group + "' assigned no partition of '" +
+                               args_.topic + "' to this consumer within " +
+                               std::to_string(kAssignmentWaitNs / 1'000'000'000) +
+                               " s (do other members hold them all?)");
   }
 
   int64_t SnapshotEnd(int32_t partition) const {
@@ -167,12 +186,14 @@ class RecordPrinter {
     return ExitStatus::Ok();
   }
 
+  const std::string path_;  // "rtml consume", for notes on stderr
   const ConsumeArgs& args_;
   Consumer& consumer_;
   std::vector<int64_t> snapshot_end_;  // by partition
   OutputBuffer out_;
   Progress progress_;
   int64_t printed_ = 0;
+  bool noted_waiting_ = false;
 };
 
 ExitStatus Run(const Invocation& invocation) {
@@ -223,7 +244,7 @@ ExitStatus Run(const Invocation& invocation) {
   }
 
   InstallStopHandlers();
-  RecordPrinter printer(args, **consumer, std::move(snapshot_end));
+  RecordPrinter printer(invocation.path, args, **consumer, std::move(snapshot_end));
   const ExitStatus result = printer.Run();
   const Status closed = (*consumer)->Close();
   if (result.ok() && !closed.ok()) return ExitStatus::Failure(closed);

@@ -8,8 +8,10 @@
 
 namespace rtml::cli {
 
-Progress::Progress(std::string label)
-    : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1), last_ns_(MonotonicNs()) {}
+Progress::Progress(std::string label, bool wanted)
+    : label_(std::move(label)),
+      enabled_(wanted && isatty(STDERR_FILENO) == 1),
+      last_ns_(MonotonicNs()) {}
 
 void Progress::MaybePrint(int64_t total) {
   constexpr int64_t kIntervalNs = 1'000'000'000;

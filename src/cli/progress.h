@@ -9,8 +9,9 @@ namespace rtml::cli {
 
 class Progress {
  public:
-  // `label` starts each line. Disabled (a no-op) unless stderr is a terminal.
-  explicit Progress(std::string label);
+  // `label` starts each line. Disabled (a no-op) unless `wanted` and stderr is a
+  // terminal.
+  explicit Progress(std::string label, bool wanted = true);
 
   // Reports that `total` records are done so far; cheap enough to call per record.
   void Update(int64_t total) {

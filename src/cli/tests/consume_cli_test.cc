@@ -1,4 +1,6 @@
 // rtml consume: start positions, limits, groups and --follow.
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -326,6 +328,27 @@ TEST(ConsumeCliTest, FollowPicksUpNewRecordsUntilSigterm) {
   EXPECT_EQ(committed, 5);
 }
 
+TEST(ConsumeCliTest, SecondGroupMemberWaitsForPartitionsThenTakesOver) {
+  CliRunner cli;
+  ASSERT_EQ(cli.Run("topics create t --partitions 2").exit_code, 0);
+  ProduceNumbered(cli, "t", 0, 4);
+  const CliRunner::Background first = cli.Start("consume t --group g --from-beginning --follow");
+  ASSERT_GT(first.pid, 0);
+  EXPECT_EQ(Lines(testing::WaitForLines(first.out_path, 4)).size(), 4u);
+
+  // The first member holds every partition: the second one can only wait.
+  const CliRunner::Background second = cli.Start("consume t --group g");
+  ASSERT_GT(second.pid, 0);
+  EXPECT_EQ(testing::WaitForLines(second.err_path, 1),
+            "rtml consume: waiting for group 'g' to assign partitions of 't'\n");
+  EXPECT_EQ(testing::StopAndWait(first.pid, SIGTERM), 0);
+  // Then it gets them, finds everything committed, and ends by itself.
+  int status = 0;
+  ASSERT_EQ(waitpid(second.pid, &status, 0), second.pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(testing::ReadFileOrEmpty(second.out_path), "");
+}
+
 TEST(ConsumeCliTest, FollowExitsCleanlyOnCtrlC) {
   CliRunner cli;
   ASSERT_EQ(cli.Run("topics create t").exit_code, 0);
@@ -335,6 +358,20 @@ TEST(ConsumeCliTest, FollowExitsCleanlyOnCtrlC) {
   EXPECT_EQ(testing::StopAndWait(consumer.pid, SIGINT), 0);
   EXPECT_EQ(testing::ReadFileOrEmpty(consumer.out_path), "");
   EXPECT_EQ(testing::ReadFileOrEmpty(consumer.err_path), "");
+}
+
+TEST(ConsumeCliTest, StopsQuietlyWhenTheReaderGoesAway) {
+  CliRunner cli;
+  ASSERT_EQ(cli.Run("topics create t").exit_code, 0);
+  ProduceNumbered(cli, "t", 0, 20'000);
+  const std::string err_path = cli.dir().str() + "/pipe-err";
+  // `head` exits after one line; rtml then gets EPIPE instead of dying of SIGPIPE.
+  const rtml::testing::CommandResult result =
+      rtml::testing::RunCommand("bash -c \"RTML_BROKER='" + cli.broker_uri() + "' '" +
+                                rtml::testing::RtmlBinary() + "' consume t --from-beginning 2> '" +
+                                err_path + "' | head -n 1 > /dev/null; echo \\${PIPESTATUS[0]}\"");
+  EXPECT_EQ(result.out, "0\n");
+  EXPECT_EQ(testing::ReadFileOrEmpty(err_path), "");
 }
 
 TEST(ConsumeCliTest, Errors) {
