@@ -118,18 +118,17 @@ class LineProducer {
     std::vector<ParsedLine> pending;
     ParsedLine parsed;
     for (;;) {
+      if (StopRequested()) return Interrupted();
       std::string_view line;
       Result<bool> more = reader.Next(&line);
-      if (!more.ok()) return ReadFailure(more.status());
+      if (!more.ok()) return StopRequested() ? Interrupted() : ReadFailure(more.status());
       if (!*more) break;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       if (Status s = parser_.Parse(line, &parsed); !s.ok()) {
         std::fprintf(stderr, "%s:%lld: %s\n", args_.input_name.c_str(),
                      static_cast<long long>(reader.line_number()), s.message().c_str());
         if (args_.strict) {
-          return ExitStatus::Usage(
-              "--strict: stopped at the first bad line; nothing was "
-              "produced");
+          return ExitStatus::Usage("--strict: stopped at the first bad line; nothing was produced");
         }
         ++skipped_;
         continue;
@@ -165,11 +164,12 @@ class LineProducer {
   }
 
   ExitStatus ReadFailure(const Status& status) {
-    if (!StopRequested()) {
-      return ExitStatus::Failure("reading " + args_.input_name + ": " + status.message());
-    }
+    return ExitStatus::Failure("reading " + args_.input_name + ": " + status.message());
+  }
+
+  // Ctrl-C or SIGTERM: keep what was already handed to the producer.
+  ExitStatus Interrupted() {
     if (args_.strict) return ExitStatus::Failure("interrupted; nothing was produced");
-    // Keep what was already handed to the producer.
     const Status flushed = producer_.Flush();
     return ExitStatus::Failure("interrupted after " + std::to_string(produced_) + " records" +
                                (flushed.ok() ? "" : "; flush failed: " + flushed.message()));
@@ -191,8 +191,9 @@ ExitStatus Run(const Invocation& invocation) {
   int fd = STDIN_FILENO;
   if (args->file) {
     fd = ::open(args->file->c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
       return ExitStatus::Failure("cannot open " + *args->file + ": " + std::strerror(errno));
+    }
   }
   struct FdCloser {
     int fd;
