@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -45,6 +46,9 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The lines of `text`, without their newline characters.
+std::vector<std::string> SplitLines(const std::string& text);
 
 // Path of the built `rtml` binary (from RTML_BIN, set by CTest).
 std::string RtmlBinary();

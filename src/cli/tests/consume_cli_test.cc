@@ -18,17 +18,10 @@ namespace {
 using testing::CliResult;
 using testing::CliRunner;
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // "p:o" for each printed record, in output order.
 std::vector<std::string> Positions(const std::string& out) {
   std::vector<std::string> positions;
-  for (const std::string& line : Lines(out)) {
+  for (const std::string& line : rtml::testing::SplitLines(out)) {
     const size_t p = line.find("\"partition\":");
     const size_t o = line.find(",\"offset\":");
     const size_t t = line.find(",\"timestamp\":");
@@ -119,7 +112,7 @@ TEST(ConsumeCliTest, MaxStopsAfterNRecords) {
   ProduceNumbered(cli, "t", 0, 2000);
   const CliResult result = cli.Run("consume t --from-beginning --max 1500");
   EXPECT_EQ(result.exit_code, 0);
-  const std::vector<std::string> lines = Lines(result.out);
+  const std::vector<std::string> lines = rtml::testing::SplitLines(result.out);
   ASSERT_EQ(lines.size(), 1500u);
   EXPECT_EQ(lines.front() + "\n", Line(0, 1000, "{\"n\":0}"));
   EXPECT_EQ(lines.back() + "\n", Line(1499, 1'500'000, "{\"n\":1499}"));
@@ -177,7 +170,8 @@ TEST(ConsumeCliTest, SinceRelativeToNow) {
   }
   auto values = [&](const std::string& since) {
     std::vector<std::string> out;
-    for (const std::string& line : Lines(cli.Run("consume t --since '" + since + "'").out)) {
+    for (const std::string& line :
+         rtml::testing::SplitLines(cli.Run("consume t --since '" + since + "'").out)) {
       const size_t v = line.find("\"value\":");
       out.push_back(line.substr(v + 8, line.find(",\"headers\"") - v - 8));
     }
@@ -302,7 +296,7 @@ TEST(ConsumeCliTest, FollowPicksUpNewRecordsUntilSigterm) {
   ProduceNumbered(cli, "t", 0, 2);
   const CliRunner::Background consumer = cli.Start("consume t --from-beginning --follow --group f");
   ASSERT_GT(consumer.pid, 0);
-  EXPECT_EQ(Lines(testing::WaitForLines(consumer.out_path, 2)).size(), 2u);
+  EXPECT_EQ(rtml::testing::SplitLines(testing::WaitForLines(consumer.out_path, 2)).size(), 2u);
 
   const CliResult produced =
       cli.Run("produce t --key-field k", "{\"k\":\"a\"}\n{\"k\":\"b\"}\n{\"k\":\"c\"}\n");
@@ -311,7 +305,7 @@ TEST(ConsumeCliTest, FollowPicksUpNewRecordsUntilSigterm) {
   EXPECT_EQ(testing::StopAndWait(consumer.pid, SIGTERM), 0);
   EXPECT_EQ(testing::ReadFileOrEmpty(consumer.err_path), "");
 
-  const std::vector<std::string> lines = Lines(out);
+  const std::vector<std::string> lines = rtml::testing::SplitLines(out);
   ASSERT_EQ(lines.size(), 5u) << out;
   for (const char* key : {"\"key\":\"a\"", "\"key\":\"b\"", "\"key\":\"c\""}) {
     EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
@@ -334,7 +328,7 @@ TEST(ConsumeCliTest, SecondGroupMemberWaitsForPartitionsThenTakesOver) {
   ProduceNumbered(cli, "t", 0, 4);
   const CliRunner::Background first = cli.Start("consume t --group g --from-beginning --follow");
   ASSERT_GT(first.pid, 0);
-  EXPECT_EQ(Lines(testing::WaitForLines(first.out_path, 4)).size(), 4u);
+  EXPECT_EQ(rtml::testing::SplitLines(testing::WaitForLines(first.out_path, 4)).size(), 4u);
 
   // The first member holds every partition: the second one can only wait.
   const CliRunner::Background second = cli.Start("consume t --group g");

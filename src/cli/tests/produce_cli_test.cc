@@ -16,13 +16,6 @@ namespace {
 using testing::CliResult;
 using testing::CliRunner;
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 std::vector<std::string> Sorted(std::vector<std::string> lines) {
   std::sort(lines.begin(), lines.end());
   return lines;
@@ -79,7 +72,7 @@ TEST(ProduceCliTest, RoundTripWithKeysTimestampsAndExactValues) {
   result = cli.Run("consume trades --from-beginning");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.err, "");
-  EXPECT_EQ(Sorted(Lines(result.out)), Sorted(expected));
+  EXPECT_EQ(Sorted(rtml::testing::SplitLines(result.out)), Sorted(expected));
 }
 
 TEST(ProduceCliTest, IsoTimestampsNumberAndBoolKeysAndHeadersFromAFile) {
@@ -143,7 +136,7 @@ TEST(ProduceCliTest, MalformedLinesAreReportedSkippedAndCounted) {
       "{\"k\":\"d\",\"n\":9}";     // 10 ok, no final newline
   CliResult result = cli.Run("produce t --key-field k --timestamp-field ts", input);
   EXPECT_EQ(result.exit_code, 0);
-  const std::vector<std::string> err = Lines(result.err);
+  const std::vector<std::string> err = rtml::testing::SplitLines(result.err);
   ASSERT_EQ(err.size(), 7u) << result.err;
   EXPECT_TRUE(err[0].starts_with("<stdin>:3: not valid JSON: ")) << err[0];
   EXPECT_TRUE(err[1].starts_with("<stdin>:4: not valid JSON: ")) << err[1];
@@ -156,7 +149,7 @@ TEST(ProduceCliTest, MalformedLinesAreReportedSkippedAndCounted) {
   EXPECT_EQ(err[6], "produced 2 records to t (6 lines skipped)");
 
   result = cli.Run("consume t --from-beginning");
-  const std::vector<std::string> out = Lines(result.out);
+  const std::vector<std::string> out = rtml::testing::SplitLines(result.out);
   ASSERT_EQ(out.size(), 2u) << result.out;
   EXPECT_NE(out[0].find("\"key\":\"a\",\"value\":{\"k\":\"a\",\"n\":1}"), std::string::npos);
   EXPECT_NE(out[1].find("\"key\":\"d\",\"value\":{\"k\":\"d\",\"n\":9}"), std::string::npos);
@@ -168,7 +161,7 @@ TEST(ProduceCliTest, BadLinesNameTheInputFile) {
   const std::string path = cli.WriteFile("in.jsonl", "1\n2\n{\n");
   const CliResult result = cli.Run("produce t --file " + path);
   EXPECT_EQ(result.exit_code, 0);
-  const std::vector<std::string> err = Lines(result.err);
+  const std::vector<std::string> err = rtml::testing::SplitLines(result.err);
   ASSERT_EQ(err.size(), 2u);
   EXPECT_TRUE(err[0].starts_with(path + ":3: not valid JSON: ")) << err[0];
   EXPECT_EQ(err[1], "produced 2 records to t (1 lines skipped)");
