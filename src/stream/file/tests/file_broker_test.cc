@@ -84,6 +84,25 @@ TEST(FileBroker, ProduceThenConsumeInOrder) {
   }
 }
 
+TEST(FileBroker, ProduceBatchKeepsOrderAndStopsAtTheFirstBadRecord) {
+  rtml::testing::TempDir dir;
+  auto broker = Open(dir);
+  ASSERT_OK(broker->CreateTopic({.name = "t", .partitions = 2}));
+  ASSERT_OK_AND_ASSIGN(auto producer, broker->NewProducer());
+  const std::vector<OutgoingRecord> good = {{.value = "a", .partition = 1},
+                                            {.value = "b", .partition = 1},
+                                            {.value = "c", .partition = 1}};
+  ASSERT_OK(producer->ProduceBatch("t", good));
+  const std::vector<OutgoingRecord> mixed = {{.value = "d", .partition = 1},
+                                             {.value = "bad", .partition = 7},
+                                             {.value = "e", .partition = 1}};
+  EXPECT_EQ(producer->ProduceBatch("t", mixed).code(), StatusCode::kInvalidArgument);
+  ASSERT_OK(producer->Flush());
+  ASSERT_OK_AND_ASSIGN(auto consumer, broker->NewConsumer());
+  ASSERT_OK(consumer->Assign({{"t", 1}}));
+  EXPECT_THAT(PollValues(*consumer, 5, 300ms), ElementsAre("a", "b", "c", "d"));
+}
+
 TEST(FileBroker, TopicsCreateListDescribeDelete) {
   rtml::testing::TempDir dir;
   auto broker = Open(dir);
