@@ -144,9 +144,9 @@ class LineProducer {
       if (Status s = Produce(line); !s.ok()) return ExitStatus::Failure(s);
     }
     if (Status s = producer_.Flush(); !s.ok()) return ExitStatus::Failure(s);
-    std::fprintf(stderr, "produced %lld records to %s (%lld lines skipped)\n",
-                 static_cast<long long>(produced_), args_.topic.c_str(),
-                 static_cast<long long>(skipped_));
+    std::fprintf(stderr, "produced %lld record%s to %s (%lld line%s skipped)\n",
+                 static_cast<long long>(produced_), produced_ == 1 ? "" : "s", args_.topic.c_str(),
+                 static_cast<long long>(skipped_), skipped_ == 1 ? "" : "s");
     return ExitStatus::Ok();
   }
 

@@ -164,7 +164,7 @@ TEST(ProduceCliTest, BadLinesNameTheInputFile) {
   const std::vector<std::string> err = rtml::testing::SplitLines(result.err);
   ASSERT_EQ(err.size(), 2u);
   EXPECT_TRUE(err[0].starts_with(path + ":3: not valid JSON: ")) << err[0];
-  EXPECT_EQ(err[1], "produced 2 records to t (1 lines skipped)");
+  EXPECT_EQ(err[1], "produced 2 records to t (1 line skipped)");
 }
 
 TEST(ProduceCliTest, StrictWritesNothingAndExitsTwo) {

@@ -5,6 +5,8 @@
 #include <array>
 #include <atomic>
 
+#include "rtml/core/log.h"
+
 namespace rtml::stream::kafka {
 
 namespace {
@@ -12,6 +14,18 @@ namespace {
 std::string PrivateGroupId() {
   static std::atomic<uint64_t> counter{0};
   return "rtml-no-group-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+}
+
+// librdkafka logs from its own threads; route its lines through rtml's stderr format
+// so an operator sees one style. Levels are syslog's: 0-4 are errors and warnings.
+void LogFromLibrdkafka(const rd_kafka_t* /*handle*/, int level, const char* facility,
+                       const char* message) {
+  const std::string line = std::string("kafka ") + facility + ": " + message;
+  if (level <= 4) {
+    LogWarning(line);
+  } else {
+    LogInfo(line);
+  }
 }
 
 }  // namespace
@@ -23,6 +37,7 @@ KafkaConfig::KafkaConfig(std::string bootstrap_servers, const BrokerOptions& opt
 
 Result<ConfPtr> KafkaConfig::Build(const Settings& role_settings) const {
   ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), LogFromLibrdkafka);
   std::array<char, 512> error{};
   auto set = [&](const std::string& key, const std::string& value,
                  std::string_view origin) -> Status {
