@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,11 +31,20 @@ struct Trade {
   friend bool operator==(const Trade&, const Trade&) = default;
 };
 
-// Appends the JSON form of `trade` to `out`. Prices and quantities are written with
-// the shortest text that reads back as the same double.
+// Appends the JSON form of `trade` to `out` (fields in the order of the example
+// above). Prices and quantities are written with the shortest text that reads back
+// as the same double; a non-finite one (which validation rejects) is written as
+// null, so the output is always valid JSON.
 void AppendTradeJson(const Trade& trade, std::string& out);
 
-// Parses the JSON form. InvalidArgument naming the missing or malformed field.
+// Parses the JSON form. Fields may come in any order and unknown fields are
+// ignored; "exchange" may be missing (left empty, for files that name it once
+// elsewhere) and so may "received_ns" (left 0). price and qty may also be decimal
+// strings ("61837.63"). InvalidArgument naming the missing or malformed field.
+// Thread-safe (a parser per thread).
 Result<Trade> ParseTradeJson(std::string_view json);
+
+// The side named "buy"/"sell" (also "b"/"s", any case); nullopt for anything else.
+std::optional<Side> ParseSide(std::string_view text);
 
 }  // namespace rtml::ingest
