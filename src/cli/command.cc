@@ -48,8 +48,8 @@ std::string SubcommandList(std::span<const Command> commands) {
 }  // namespace
 
 std::span<const Command* const> RootCommands() {
-  static const Command* const kCommands[] = {&TopicsCommand(), &ProduceCommand(),
-                                             &ConsumeCommand()};
+  static const Command* const kCommands[] = {&TopicsCommand(), &ProduceCommand(), &ConsumeCommand(),
+                                             &ReplayCommand()};
   return kCommands;
 }
 

@@ -37,6 +37,7 @@ struct Command {
 const Command& TopicsCommand();
 const Command& ProduceCommand();
 const Command& ConsumeCommand();
+const Command& ReplayCommand();
 
 // Every top-level command, in help order.
 std::span<const Command* const> RootCommands();

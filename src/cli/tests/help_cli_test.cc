@@ -30,7 +30,7 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
   EXPECT_EQ(paths,
             (std::vector<std::string>{"topics", "topics list", "topics create", "topics describe",
-                                      "topics delete", "produce", "consume"}));
+                                      "topics delete", "produce", "consume", "replay"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {
