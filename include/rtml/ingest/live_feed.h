@@ -24,18 +24,9 @@
 #include "rtml/core/result.h"
 #include "rtml/ingest/net/websocket_client.h"
 #include "rtml/ingest/trade.h"
+#include "rtml/ingest/trade_handler.h"
 
 namespace rtml::ingest {
-
-// Receives what a feed reads. TradeSink is the production one.
-class TradeHandler {
- public:
-  virtual ~TradeHandler() = default;
-  // A parsed trade; `raw` is the frame it came from, `source` names the feed.
-  virtual Status Accept(const Trade& trade, std::string_view raw, std::string_view source) = 0;
-  // A frame that could not be parsed, with the reason.
-  virtual Status Reject(std::string_view raw, std::string_view reason, std::string_view source) = 0;
-};
 
 enum class Exchange { kKraken, kBinance };
 

@@ -25,6 +25,7 @@
 #include "rtml/core/status.h"
 #include "rtml/ingest/dead_letter.h"
 #include "rtml/ingest/trade.h"
+#include "rtml/ingest/trade_handler.h"
 #include "rtml/ingest/trade_validator.h"
 #include "rtml/stream/producer.h"
 
@@ -38,7 +39,7 @@ struct TradeSinkOptions {
   TradeValidatorOptions validator;
 };
 
-class TradeSink {
+class TradeSink final : public TradeHandler {
  public:
   // `producer` is not owned and must outlive the sink.
   explicit TradeSink(stream::Producer& producer, TradeSinkOptions options = {});
@@ -47,12 +48,16 @@ class TradeSink {
   // `raw_frame` (the frame it was parsed from; several trades of one Kraken batch
   // share it) and `source` (see DeadLetter) if it breaks a rule. A duplicate is
   // counted and dropped.
-  Status Accept(const Trade& trade, std::string_view raw_frame, std::string_view source);
+  Status Accept(const Trade& trade, std::string_view raw_frame, std::string_view source) override;
 
   // Dead-letters input that could not be parsed; counted as rejected.
-  // `received_ns` <= 0 means now.
+  // `received_ns` <= 0 (or none given) means now.
   Status Reject(std::string_view raw_frame, std::string_view reason, std::string_view source,
-                int64_t received_ns = 0);
+                int64_t received_ns);
+  Status Reject(std::string_view raw_frame, std::string_view reason,
+                std::string_view source) override {
+    return Reject(raw_frame, reason, source, 0);
+  }
   // The same with every field chosen by the caller (e.g. a topic's partition/offset).
   Status Reject(const DeadLetter& letter);
 
