@@ -69,7 +69,10 @@ Status EnsureTopic(stream::Broker& broker, const std::string& name, int32_t part
   Result<stream::TopicDescription> topic = broker.DescribeTopic(name);
   if (topic.ok()) return Status::Ok();
   if (topic.status().code() != StatusCode::kNotFound) return topic.status();
-  const Status created = broker.CreateTopic({.name = name, .partitions = partitions});
+  // Replayed records carry their old event times, so time-based retention would
+  // delete them as soon as a segment closes: topics made here keep everything.
+  const Status created = broker.CreateTopic(
+      {.name = name, .partitions = partitions, .retention_ms = stream::kUnlimited});
   // Someone else creating it meanwhile is fine.
   return created.code() == StatusCode::kAlreadyExists ? Status::Ok() : created;
 }
@@ -263,7 +266,9 @@ const Command& ReplayCommand() {
           "\n"
           "Pacing follows the recorded receive times (event times for trade files\n"
           "without received_ns): --speed 1 as recorded, --speed 10 ten times faster,\n"
-          "--speed max without waiting. Missing topics are created.\n"
+          "--speed max without waiting. Missing topics are created with\n"
+          "--create-partitions partitions and no time-based retention (replayed trades\n"
+          "carry old event times, which a 7-day retention would delete at once).\n"
           "\n"
           "On a terminal a status line shows trades/s, accepted, rejected, duplicates and\n"
           "gaps; a summary always ends on stderr. Exit codes: 0 done (bad lines do not\n"

@@ -49,7 +49,7 @@ void Note(Payload& p, const char* error) {
   if (p.error == nullptr) p.error = error;
 }
 
-void ReadString(value v, std::string_view* out, unsigned bit, const char* error, Payload& p) {
+void ReadString(value& v, std::string_view* out, unsigned bit, const char* error, Payload& p) {
   if (v.get_string().get(*out) == simdjson::SUCCESS) {
     p.seen |= bit;
   } else {
@@ -57,7 +57,7 @@ void ReadString(value v, std::string_view* out, unsigned bit, const char* error,
   }
 }
 
-void ReadInt(value v, int64_t* out, unsigned bit, const char* error, Payload& p) {
+void ReadInt(value& v, int64_t* out, unsigned bit, const char* error, Payload& p) {
   if (v.get_int64().get(*out) == simdjson::SUCCESS) {
     p.seen |= bit;
   } else {
@@ -66,7 +66,7 @@ void ReadInt(value v, int64_t* out, unsigned bit, const char* error, Payload& p)
 }
 
 // Reads one payload field if it is one we use; a wrong type is noted in `p`.
-void ReadPayloadField(const char* key, value v, Payload& p) {
+void ReadPayloadField(const char* key, value& v, Payload& p) {
   if (key[1] != '"') return;  // every payload field we read has a one-letter name
   switch (key[0]) {
     case 'e':

@@ -135,6 +135,12 @@ TEST(ReplayCliTest, RealSpotCapturesYieldEveryTradeOnce) {
   EXPECT_EQ(last.price, 61602.02);
   EXPECT_EQ(last.ts_ms, 1723161905800);
   EXPECT_TRUE(ReadTopic(cli, "trades.dlq").empty());
+  // Old event times must not fall to time-based retention.
+  auto broker = cli.OpenBroker();
+  ASSERT_NE(broker, nullptr);
+  Result<stream::TopicDescription> topic = broker->DescribeTopic("trades");
+  ASSERT_TRUE(topic.ok());
+  EXPECT_EQ(topic->spec.retention_ms, stream::kUnlimited);
 }
 
 TEST(ReplayCliTest, InjectedBadLinesGoToTheDeadLetterTopic) {
