@@ -49,7 +49,7 @@ std::string SubcommandList(std::span<const Command> commands) {
 
 std::span<const Command* const> RootCommands() {
   static const Command* const kCommands[] = {&TopicsCommand(), &ProduceCommand(), &ConsumeCommand(),
-                                             &ReplayCommand()};
+                                             &ReplayCommand(), &ExchangeSimCommand()};
   return kCommands;
 }
 

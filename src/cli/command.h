@@ -38,6 +38,7 @@ const Command& TopicsCommand();
 const Command& ProduceCommand();
 const Command& ConsumeCommand();
 const Command& ReplayCommand();
+const Command& ExchangeSimCommand();
 
 // Every top-level command, in help order.
 std::span<const Command* const> RootCommands();
