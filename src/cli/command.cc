@@ -48,8 +48,9 @@ std::string SubcommandList(std::span<const Command> commands) {
 }  // namespace
 
 std::span<const Command* const> RootCommands() {
-  static const Command* const kCommands[] = {&TopicsCommand(), &ProduceCommand(), &ConsumeCommand(),
-                                             &ReplayCommand(), &ExchangeSimCommand()};
+  static const Command* const kCommands[] = {&TopicsCommand(),  &ProduceCommand(),
+                                             &ConsumeCommand(), &IngestCommand(),
+                                             &ReplayCommand(),  &ExchangeSimCommand()};
   return kCommands;
 }
 

@@ -37,6 +37,7 @@ struct Command {
 const Command& TopicsCommand();
 const Command& ProduceCommand();
 const Command& ConsumeCommand();
+const Command& IngestCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

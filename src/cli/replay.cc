@@ -1,7 +1,5 @@
 // rtml replay: recorded trades (Binance captures, trade CSV / JSON lines) through
 // the same validation and sink as live ingestion, into the trades topic.
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -12,7 +10,9 @@
 #include "rtml/ingest/capture_reader.h"
 #include "rtml/ingest/replay_pacer.h"
 #include "rtml/ingest/trade_sink.h"
+#include "status_line.h"
 #include "stop_signal.h"
+#include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
@@ -64,54 +64,6 @@ Result<ReplayArgs> ArgsFromFlags(const ParsedFlags& flags) {
   args.create_partitions = static_cast<int32_t>(partitions);
   return args;
 }
-
-Status EnsureTopic(stream::Broker& broker, const std::string& name, int32_t partitions) {
-  Result<stream::TopicDescription> topic = broker.DescribeTopic(name);
-  if (topic.ok()) return Status::Ok();
-  if (topic.status().code() != StatusCode::kNotFound) return topic.status();
-  // Replayed records carry their old event times, so time-based retention would
-  // delete them as soon as a segment closes: topics made here keep everything.
-  const Status created = broker.CreateTopic(
-      {.name = name, .partitions = partitions, .retention_ms = stream::kUnlimited});
-  // Someone else creating it meanwhile is fine.
-  return created.code() == StatusCode::kAlreadyExists ? Status::Ok() : created;
-}
-
-// The one-line status on a terminal, rewritten in place.
-class StatusLine {
- public:
-  StatusLine() : enabled_(isatty(STDERR_FILENO) == 1), last_ns_(MonotonicNs()) {}
-
-  void Update(const TradeCounters& counters, int64_t trades) {
-    if (!enabled_ || ++calls_ % 256 != 0) return;
-    const int64_t now = MonotonicNs();
-    if (now - last_ns_ < 500'000'000) return;
-    const double rate =
-        static_cast<double>(trades - last_trades_) * 1e9 / static_cast<double>(now - last_ns_);
-    std::fprintf(
-        stderr,
-        "\r\033[Kreplay: %.0f trades/s | accepted %lld | rejected %lld | duplicates "
-        "%lld | gaps %lld",
-        rate, static_cast<long long>(counters.accepted), static_cast<long long>(counters.rejected),
-        static_cast<long long>(counters.duplicates), static_cast<long long>(counters.gaps));
-    std::fflush(stderr);
-    shown_ = true;
-    last_ns_ = now;
-    last_trades_ = trades;
-  }
-
-  void Clear() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-    shown_ = false;
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-  int64_t calls_ = 0;
-  int64_t last_ns_;
-  int64_t last_trades_ = 0;
-};
 
 class Replayer {
  public:
@@ -179,7 +131,7 @@ class Replayer {
       }
       // The broker refusing a write ends the replay: Internal marks it as fatal.
       if (!written.ok()) return Status::Internal(written.message());
-      status_line_.Update(sink_.counters(), trades_);
+      if (status_line_.Due()) ShowStatus();
     }
   }
 
@@ -188,6 +140,19 @@ class Replayer {
     source->append(path);
     source->push_back(':');
     source->append(std::to_string(line));
+  }
+
+  void ShowStatus() {
+    const TradeCounters counters = sink_.counters();
+    char text[256];
+    std::snprintf(text, sizeof(text),
+                  "replay: %.0f trades/s | accepted %lld | rejected %lld | duplicates %lld | "
+                  "gaps %lld",
+                  status_line_.Rate(trades_), static_cast<long long>(counters.accepted),
+                  static_cast<long long>(counters.rejected),
+                  static_cast<long long>(counters.duplicates),
+                  static_cast<long long>(counters.gaps));
+    status_line_.Show(text);
   }
 
   ExitStatus Finish(int64_t start_ns, const std::string& fatal) {
@@ -234,7 +199,7 @@ ExitStatus Run(const Invocation& invocation) {
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(invocation.flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
   for (const std::string& topic : {args->topic, args->dlq_topic}) {
-    if (Status s = EnsureTopic(**broker, topic, args->create_partitions); !s.ok()) {
+    if (Status s = EnsureTradeTopic(**broker, topic, args->create_partitions); !s.ok()) {
       return ExitStatus::Failure(s.WithContext("topic " + topic));
     }
   }

@@ -1,0 +1,14 @@
+#include "trade_topics.h"
+
+namespace rtml::cli {
+
+Status EnsureTradeTopic(stream::Broker& broker, const std::string& name, int32_t partitions) {
+  Result<stream::TopicDescription> topic = broker.DescribeTopic(name);
+  if (topic.ok()) return Status::Ok();
+  if (topic.status().code() != StatusCode::kNotFound) return topic.status();
+  const Status created = broker.CreateTopic(
+      {.name = name, .partitions = partitions, .retention_ms = stream::kUnlimited});
+  return created.code() == StatusCode::kAlreadyExists ? Status::Ok() : created;
+}
+
+}  // namespace rtml::cli
