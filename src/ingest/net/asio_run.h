@@ -3,10 +3,8 @@
 #pragma once
 
 #include <chrono>
-#include <string>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/system/error_code.hpp>
 
 namespace rtml::ingest::net::internal {
 
@@ -27,10 +25,5 @@ inline bool RunUntil(boost::asio::io_context& ioc, const bool& done, Clock::time
   }
   return true;
 }
-
-// "message" of an error code, with OpenSSL's reason for TLS errors.
-inline std::string Describe(const boost::system::error_code& ec) { return ec.message(); }
-
-inline long long Millis(std::chrono::milliseconds d) { return static_cast<long long>(d.count()); }
 
 }  // namespace rtml::ingest::net::internal
