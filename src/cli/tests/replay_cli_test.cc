@@ -28,11 +28,14 @@ fs::path DataDir() {
          "shared" / "data";
 }
 
+// testing.h may provide the same check.
+#ifndef ASSERT_REAL_DATA
 #define ASSERT_REAL_DATA(dir)                                                               \
   ASSERT_TRUE(fs::is_directory(dir))                                                        \
       << "real market data not found: looked in " << (dir).string()                         \
       << ". Set RTML_REAL_DATA to the shared/data folder (it holds binance/); the data is " \
          "never copied into the repository."
+#endif
 
 struct Stored {
   std::string key;
