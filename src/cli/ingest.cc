@@ -1,6 +1,7 @@
 // rtml ingest kraken|binance: live trades from an exchange websocket into the
 // trades topic, through the same validation and sink as replay and backfill.
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -34,6 +35,9 @@ void DefineFlags(FlagSet& flags) {
   flags.Value("silence-timeout", "DURATION",
               "no message for this long means a dead connection (default: kraken 10s, "
               "binance 5m)");
+  flags.Value("max-trade-age", "DURATION|unlimited",
+              "reject trades older than this at arrival (default 1d); unlimited to ingest a "
+              "replay of old captures through exchange-sim");
   AddBrokerFlags(flags);
 }
 
@@ -81,6 +85,13 @@ ExitStatus Run(const Invocation& invocation) {
   ingest::TradeSinkOptions sink_options;
   sink_options.topic = flags.Get("topic").value_or(ingest::kDefaultTradesTopic);
   sink_options.dlq_topic = flags.Get("dlq-topic").value_or(ingest::kDefaultDeadLetterTopic);
+  if (auto age = flags.Get("max-trade-age")) {
+    Result<int64_t> ms =
+        *age == "unlimited" ? Result<int64_t>(INT64_MAX / 2) : ParseDurationMs(*age);
+    if (!ms.ok())
+      return ExitStatus::Usage(ms.status().WithContext("flag --max-trade-age").message());
+    sink_options.validator.max_age_ms = *ms;
+  }
 
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());

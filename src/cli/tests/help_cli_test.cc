@@ -30,7 +30,7 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
   EXPECT_EQ(paths, (std::vector<std::string>{"topics", "topics list", "topics create",
                                              "topics describe", "topics delete", "produce",
-                                             "consume", "replay", "exchange-sim"}));
+                                             "consume", "ingest", "replay", "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

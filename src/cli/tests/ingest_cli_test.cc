@@ -114,6 +114,53 @@ TEST(IngestCliTest, KeepsIngestingThroughDropsMalformedFramesAndDuplicates) {
   }
 }
 
+// The acceptance run of the Binance client: the real BTCUSDT captures of 2024-08-08
+// and -09, replayed by the simulator, read by `rtml ingest binance` over a real
+// websocket: exactly the 19,904 trades of the capture, each once, ids contiguous.
+TEST(IngestCliTest, BinanceClientReadsEveryTradeOfTheReplayedCaptureOnce) {
+  const auto data = rtml::testing::RealDataDir() / "binance";
+  ASSERT_REAL_DATA(data);
+  CliRunner cli;
+  const CliRunner::Background sim = cli.Start("exchange-sim --speed max --replay " +
+                                              (data / "spot_btcusdt_20240808.gz").string() + " " +
+                                              (data / "spot_btcusdt_20240809.gz").string());
+  const std::string out = testing::WaitForLines(sim.out_path, 3);
+  std::smatch port;
+  ASSERT_TRUE(std::regex_search(out, port, std::regex("ws://127\\.0\\.0\\.1:([0-9]+)/stream")))
+      << out << testing::ReadFileOrEmpty(sim.err_path);
+  const CliRunner::Background ingest =
+      cli.Start("ingest binance --pairs BTCUSDT --max-trade-age unlimited --url ws://127.0.0.1:" +
+                port[1].str());
+  auto broker = cli.OpenBroker();
+  std::vector<std::string> values;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (values.size() < 19904 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(500ms);
+    values = Values(*broker, "trades");
+  }
+  EXPECT_EQ(testing::StopAndWait(ingest.pid, SIGINT), 0);
+  EXPECT_EQ(testing::StopAndWait(sim.pid, SIGTERM), 0);
+  values = Values(*broker, "trades");
+  ASSERT_EQ(values.size(), 19904u) << testing::ReadFileOrEmpty(ingest.err_path);
+  std::set<int64_t> ids;
+  for (const std::string& value : values) {
+    auto trade = ingest::ParseTradeJson(value);
+    ASSERT_TRUE(trade.ok()) << value;
+    EXPECT_EQ(trade->pair, "BTCUSDT");
+    EXPECT_TRUE(ids.insert(trade->trade_id).second) << "twice: " << value;
+  }
+  EXPECT_EQ(*ids.rbegin() - *ids.begin() + 1, 19904);  // contiguous: none missing
+  // The first trade frame of the capture: t 3735683259, p 61837.63, q 0.02, m true.
+  auto first = ingest::ParseTradeJson(values.front());
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->trade_id, 3735683259);
+  EXPECT_EQ(first->price, 61837.63);
+  EXPECT_EQ(first->qty, 0.02);
+  EXPECT_EQ(first->side, ingest::Side::kSell);  // buyer was the maker: the taker sold
+  EXPECT_EQ(first->ts_ms, 1723161255342);
+  EXPECT_EQ(Values(*broker, "trades.dlq").size(), 0u);
+}
+
 TEST(IngestCliTest, UsageErrors) {
   CliRunner cli;
   EXPECT_EQ(cli.Run("ingest").exit_code, 2);
