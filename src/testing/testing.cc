@@ -32,6 +32,11 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
+std::filesystem::path RealDataDir() {
+  if (const char* env = std::getenv("RTML_REAL_DATA"); env != nullptr && *env != '\0') return env;
+  return std::filesystem::path(RTML_SOURCE_DIR) / ".." / "shared" / "data";
+}
+
 std::string RtmlBinary() {
   const char* bin = std::getenv("RTML_BIN");
   return bin != nullptr ? bin : "rtml";

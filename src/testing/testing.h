@@ -29,6 +29,14 @@
   ASSERT_TRUE(tmp.ok()) << tmp.status().ToString(); \
   lhs = std::move(tmp).value()
 
+// Fails the test, saying where it looked and how to fix it, unless the real data
+// folder `dir` (RealDataDir() or a folder in it) exists.
+#define ASSERT_REAL_DATA(dir)                                                                 \
+  ASSERT_TRUE(std::filesystem::is_directory(dir))                                             \
+      << "real market data not found: looked in " << (dir).string()                           \
+      << ". Set RTML_REAL_DATA to the shared/data folder (the one holding binance/); CI has " \
+         "it beside the checkout."
+
 namespace rtml::testing {
 
 // A fresh directory under the system temp dir, removed with everything in it when
@@ -49,6 +57,10 @@ class TempDir {
 
 // The lines of `text`, without their newline characters.
 std::vector<std::string> SplitLines(const std::string& text);
+
+// The folder of real market data (it holds binance/, spy/, ohlcv/): $RTML_REAL_DATA,
+// else shared/data beside the checkout. The data is never copied into the repository.
+std::filesystem::path RealDataDir();
 
 // Path of the built `rtml` binary (from RTML_BIN, set by CTest).
 std::string RtmlBinary();

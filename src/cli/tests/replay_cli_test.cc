@@ -20,23 +20,6 @@ namespace fs = std::filesystem;
 using testing::CliResult;
 using testing::CliRunner;
 
-// The real data: $RTML_REAL_DATA, else shared/data beside the checkout (this file
-// is src/cli/tests/ in it).
-fs::path DataDir() {
-  if (const char* env = std::getenv("RTML_REAL_DATA"); env != nullptr && *env != '\0') return env;
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / ".." /
-         "shared" / "data";
-}
-
-// testing.h may provide the same check.
-#ifndef ASSERT_REAL_DATA
-#define ASSERT_REAL_DATA(dir)                                                               \
-  ASSERT_TRUE(fs::is_directory(dir))                                                        \
-      << "real market data not found: looked in " << (dir).string()                         \
-      << ". Set RTML_REAL_DATA to the shared/data folder (it holds binance/); the data is " \
-         "never copied into the repository."
-#endif
-
 struct Stored {
   std::string key;
   std::string value;
@@ -99,7 +82,7 @@ void WriteGzip(const std::string& path, const std::vector<std::string>& lines) {
 }
 
 TEST(ReplayCliTest, RealSpotCapturesYieldEveryTradeOnce) {
-  const fs::path dir = DataDir() / "binance";
+  const fs::path dir = rtml::testing::RealDataDir() / "binance";
   ASSERT_REAL_DATA(dir);
   CliRunner cli;
   const CliResult result =
@@ -147,7 +130,7 @@ TEST(ReplayCliTest, RealSpotCapturesYieldEveryTradeOnce) {
 }
 
 TEST(ReplayCliTest, InjectedBadLinesGoToTheDeadLetterTopic) {
-  const fs::path dir = DataDir() / "binance";
+  const fs::path dir = rtml::testing::RealDataDir() / "binance";
   ASSERT_REAL_DATA(dir);
   std::vector<std::string> lines = GunzipLines(dir / "spot_btcusdt_20240808.gz");
   ASSERT_GT(lines.size(), 3000u);

@@ -16,11 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path DataDir() {
-  if (const char* env = std::getenv("RTML_REAL_DATA"); env != nullptr && *env != '\0') return env;
-  return fs::path(RTML_SOURCE_DIR) / ".." / "shared" / "data";
-}
-
 // The number of trade frames in each capture, as the data's README states them.
 const std::map<std::string, int64_t>& ExpectedTrades() {
   static const std::map<std::string, int64_t> kExpected = {
@@ -60,12 +55,8 @@ int64_t CountTradeFrames(const fs::path& path) {
 class RealDataTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = DataDir() / "binance";
-    ASSERT_TRUE(fs::is_directory(dir_))
-        << "real market data not found: looked in " << dir_.string()
-        << " (from $RTML_REAL_DATA, else " << RTML_SOURCE_DIR
-        << "/../shared/data). Set RTML_REAL_DATA to the folder holding binance/ (the shared/data"
-           " folder beside the checkout); the data is never copied into the repository.";
+    dir_ = rtml::testing::RealDataDir() / "binance";
+    ASSERT_REAL_DATA(dir_);
   }
 
   fs::path dir_;

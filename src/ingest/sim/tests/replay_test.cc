@@ -114,12 +114,10 @@ TEST(ReplayTest, PacedByReceiveTimeOverSpeed) {
 // The real captures: every trade frame of spot BTCUSDT on 2024-08-08 and -09 arrives
 // exactly once, as fast as the client reads.
 TEST(ReplayTest, RealCapturesAllTradesOnce) {
-  const std::string data = RTML_BINANCE_DATA_DIR;
-  const std::string day1 = data + "/spot_btcusdt_20240808.gz";
-  const std::string day2 = data + "/spot_btcusdt_20240809.gz";
-  if (!std::filesystem::exists(day1) || !std::filesystem::exists(day2)) {
-    GTEST_SKIP() << "captures not found under " << data;
-  }
+  const auto data = rtml::testing::RealDataDir() / "binance";
+  ASSERT_REAL_DATA(data);
+  const std::string day1 = (data / "spot_btcusdt_20240808.gz").string();
+  const std::string day2 = (data / "spot_btcusdt_20240809.gz").string();
   ExchangeSimulatorOptions options;
   options.replay_files = {day1, day2};
   options.replay_speed = 0;
