@@ -3,8 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 namespace rtml::ingest::net::internal {
 
@@ -24,6 +27,34 @@ inline bool RunUntil(boost::asio::io_context& ioc, const bool& done, Clock::time
     ioc.run_one_until(deadline);
   }
   return true;
+}
+
+struct Resolved {
+  bool timed_out = false;
+  boost::system::error_code error;
+  boost::asio::ip::tcp::resolver::results_type endpoints;
+};
+
+// Resolves `host`:`port` on `ioc`, giving up at `deadline` (timed_out). A resolve
+// that timed out is cancelled and given `drain` to finish, so nothing outlives it.
+inline Resolved ResolveUntil(boost::asio::io_context& ioc, const std::string& host, uint16_t port,
+                             Clock::time_point deadline, Clock::duration drain) {
+  boost::asio::ip::tcp::resolver resolver(ioc);
+  Resolved out;
+  bool done = false;
+  resolver.async_resolve(
+      host, std::to_string(port),
+      [&](boost::system::error_code e, boost::asio::ip::tcp::resolver::results_type r) {
+        out.error = e;
+        out.endpoints = std::move(r);
+        done = true;
+      });
+  if (!RunUntil(ioc, done, deadline)) {
+    resolver.cancel();
+    RunUntil(ioc, done, Clock::now() + drain);
+    out.timed_out = true;
+  }
+  return out;
 }
 
 }  // namespace rtml::ingest::net::internal

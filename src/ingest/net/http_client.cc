@@ -46,22 +46,14 @@ class Get {
 
   Result<HttpResponse> Run() {
     const auto deadline = Clock::now() + timeout_;
-    tcp::resolver resolver(ioc_);
-    tcp::resolver::results_type endpoints;
+    const internal::Resolved resolved =
+        internal::ResolveUntil(ioc_, url_.host, url_.port, deadline, kDrainTime);
+    if (resolved.timed_out) return TimedOut();
+    if (resolved.error)
+      return Error("cannot resolve " + url_.host + ": " + resolved.error.message());
+    const tcp::resolver::results_type& endpoints = resolved.endpoints;
     bool done = false;
     boost::system::error_code ec;
-    resolver.async_resolve(url_.host, std::to_string(url_.port),
-                           [&](boost::system::error_code e, tcp::resolver::results_type r) {
-                             ec = e;
-                             endpoints = std::move(r);
-                             done = true;
-                           });
-    if (!RunUntil(ioc_, done, deadline)) {
-      resolver.cancel();
-      RunUntil(ioc_, done, Clock::now() + kDrainTime);
-      return TimedOut();
-    }
-    if (ec) return Error("cannot resolve " + url_.host + ": " + ec.message());
 
     auto& lowest = beast::get_lowest_layer(stream_);
     lowest.expires_at(deadline);

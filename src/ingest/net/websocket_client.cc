@@ -77,22 +77,15 @@ class StreamClient final : public ClientBase {
     };
 
     // Resolve.
-    tcp::resolver resolver(ioc_);
-    tcp::resolver::results_type endpoints;
+    const internal::Resolved resolved =
+        internal::ResolveUntil(ioc_, url.host, url.port, deadline, kDrainTime);
+    if (resolved.timed_out) return timed_out();
+    if (resolved.error)
+      return Status::IOError(url_ + ": cannot resolve " + url.host + ": " +
+                             resolved.error.message());
+    const tcp::resolver::results_type& endpoints = resolved.endpoints;
     bool done = false;
     boost::system::error_code ec;
-    resolver.async_resolve(url.host, std::to_string(url.port),
-                           [&](boost::system::error_code e, tcp::resolver::results_type r) {
-                             ec = e;
-                             endpoints = std::move(r);
-                             done = true;
-                           });
-    if (!RunUntil(ioc_, done, deadline)) {
-      resolver.cancel();
-      RunUntil(ioc_, done, Clock::now() + kDrainTime);
-      return timed_out();
-    }
-    if (ec) return Status::IOError(url_ + ": cannot resolve " + url.host + ": " + ec.message());
 
     // TCP, TLS and the upgrade, under the tcp_stream's timer.
     auto& lowest = beast::get_lowest_layer(ws_);
