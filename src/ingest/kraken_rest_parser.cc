@@ -270,4 +270,17 @@ std::string KrakenSymbolForPair(std::string_view pair) {
   return std::string(pair);
 }
 
+std::string KrakenRestPairForSymbol(std::string_view symbol) {
+  const size_t slash = symbol.find('/');
+  if (slash == std::string_view::npos) return std::string(symbol);
+  auto rest_asset = [](std::string_view code) -> std::string_view {
+    if (code == "BTC") return "XBT";
+    if (code == "DOGE") return "XDG";
+    return code;
+  };
+  std::string pair(rest_asset(symbol.substr(0, slash)));
+  pair += rest_asset(symbol.substr(slash + 1));
+  return pair;
+}
+
 }  // namespace rtml::ingest

@@ -13,6 +13,13 @@ inline int64_t WallClockMs() {
       .count();
 }
 
+// Nanoseconds since the Unix epoch: when something was received.
+inline int64_t WallClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // Nanoseconds on a clock that never goes back; only differences mean anything.
 inline int64_t MonotonicNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -75,4 +75,9 @@ class KrakenRestParser {
 // names that already hold a '/' come back with only the asset codes mapped.
 std::string KrakenSymbolForPair(std::string_view pair);
 
+// The REST pair name to request for a websocket v2 symbol: "BTC/USD" → "XBTUSD",
+// "DOGE/USD" → "XDGUSD", "ETH/EUR" → "ETHEUR" (the asset codes BTC/DOGE become
+// XBT/XDG and the slash goes). A name without a '/' is returned as given.
+std::string KrakenRestPairForSymbol(std::string_view symbol);
+
 }  // namespace rtml::ingest

@@ -28,16 +28,8 @@ using internal::Clock;
 using internal::RunUntil;
 
 namespace {
+
 constexpr std::chrono::seconds kDrainTime{2};
-
-int64_t WallClockNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
-
-namespace {
 
 // The stream-independent face of a connection; StreamClient implements it for plain
 // and TLS streams.

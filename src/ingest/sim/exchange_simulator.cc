@@ -13,6 +13,7 @@
 #include "capture_feed.h"
 #include "client_requests.h"
 #include "kraken_rest.h"
+#include "rtml/core/clock.h"
 #include "rtml/core/log.h"
 #include "rtml/ingest/net/loopback_server.h"
 #include "sim_random.h"
@@ -30,12 +31,6 @@ constexpr auto kMaxHold = std::chrono::seconds(2);
 // Replay waits while a client has this many messages queued (backpressure).
 constexpr size_t kMaxQueued = 20'000;
 constexpr std::string_view kHeartbeat = "{\"channel\":\"heartbeat\"}";
-
-int64_t WallNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // One websocket client of the simulator. Guarded by the simulator's lock.
 struct Subscriber {
@@ -93,7 +88,7 @@ class ExchangeSimulator::Impl {
       return Status::InvalidArgument("heartbeat and ping intervals must be positive");
     }
     if (options_.replay_files.empty()) {
-      options_.market.start_ns = WallNs() - options_.history.count() * 1'000'000;
+      options_.market.start_ns = WallClockNs() - options_.history.count() * 1'000'000;
       RTML_ASSIGN_OR_RETURN(market_, SyntheticMarket::Create(options_.market));
       pairs_ = market_->pairs();
       history_ = TradeHistory(pairs_.size());
@@ -108,7 +103,7 @@ class ExchangeSimulator::Impl {
       }
     }
     // History up to now, before anyone can connect.
-    if (market_) GenerateUntil(WallNs(), nullptr);
+    if (market_) GenerateUntil(WallClockNs(), nullptr);
 
     net::WebSocketHandler kraken;
     kraken.on_open = [this](const std::shared_ptr<net::WebSocketConnection>& connection) {
@@ -182,24 +177,25 @@ class ExchangeSimulator::Impl {
   }
 
   void OnKrakenMessage(net::WebSocketConnection& connection, std::string_view message) {
-    const int64_t time_in = WallNs();
+    const int64_t time_in = WallClockNs();
     std::lock_guard lock(mu_);
     auto it = subscribers_.find(connection.id());
     if (it == subscribers_.end()) return;
     Subscriber& subscriber = *it->second;
     Result<KrakenRequest> parsed = ParseKrakenRequest(message);
     if (!parsed.ok()) {
-      Send(subscriber, KrakenError("", parsed.status().message(), std::nullopt, time_in, WallNs()));
+      Send(subscriber,
+           KrakenError("", parsed.status().message(), std::nullopt, time_in, WallClockNs()));
       return;
     }
     const KrakenRequest& request = *parsed;
     if (request.method == "ping") {
-      Send(subscriber, KrakenPong(request.req_id, time_in, WallNs()));
+      Send(subscriber, KrakenPong(request.req_id, time_in, WallClockNs()));
       return;
     }
     if (request.method != "subscribe" && request.method != "unsubscribe") {
       Send(subscriber,
-           KrakenError(request.method, "Method not found", request.req_id, time_in, WallNs()));
+           KrakenError(request.method, "Method not found", request.req_id, time_in, WallClockNs()));
       return;
     }
     if (request.channel != "trade") {
@@ -207,12 +203,12 @@ class ExchangeSimulator::Impl {
            KrakenError(request.method,
                        request.channel.empty() ? "Missing channel"
                                                : "Channel " + request.channel + " not supported",
-                       request.req_id, time_in, WallNs()));
+                       request.req_id, time_in, WallClockNs()));
       return;
     }
     if (request.symbols.empty()) {
       Send(subscriber,
-           KrakenError(request.method, "Missing symbol", request.req_id, time_in, WallNs()));
+           KrakenError(request.method, "Missing symbol", request.req_id, time_in, WallClockNs()));
       return;
     }
     const bool subscribe = request.method == "subscribe";
@@ -230,7 +226,7 @@ class ExchangeSimulator::Impl {
         error = "Subscription Not Found";
       }
       Send(subscriber, KrakenAck(request.method, symbol, request.snapshot, request.req_id, error,
-                                 time_in, WallNs()));
+                                 time_in, WallClockNs()));
       if (!error.empty()) continue;
       subscriber.pairs[static_cast<size_t>(index)] = subscribe;
       if (!subscribe) continue;
@@ -301,7 +297,7 @@ class ExchangeSimulator::Impl {
     while (!stopped_) {
       if (market_) {
         std::vector<SimTrade> batch;
-        GenerateUntil(WallNs(), &batch);
+        GenerateUntil(WallClockNs(), &batch);
         if (!batch.empty()) Dispatch(batch);
       }
       Housekeeping(Clock::now());

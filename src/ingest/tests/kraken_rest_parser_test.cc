@@ -149,6 +149,17 @@ TEST(KrakenSymbolForPairTest, MapsRestNamesToV2Symbols) {
   EXPECT_EQ(KrakenSymbolForPair("USD"), "USD");
 }
 
+TEST(KrakenSymbolForPairTest, RestPairForSymbolRoundTrips) {
+  EXPECT_EQ(KrakenRestPairForSymbol("BTC/USD"), "XBTUSD");
+  EXPECT_EQ(KrakenRestPairForSymbol("DOGE/USD"), "XDGUSD");
+  EXPECT_EQ(KrakenRestPairForSymbol("ETH/BTC"), "ETHXBT");
+  EXPECT_EQ(KrakenRestPairForSymbol("SOL/USDT"), "SOLUSDT");
+  EXPECT_EQ(KrakenRestPairForSymbol("XBTUSD"), "XBTUSD");
+  for (const char* symbol : {"BTC/USD", "ETH/EUR", "DOGE/USD", "SOL/USDT", "ETH/BTC"}) {
+    EXPECT_EQ(KrakenSymbolForPair(KrakenRestPairForSymbol(symbol)), symbol);
+  }
+}
+
 }  // namespace
 }  // namespace rtml::ingest
 
