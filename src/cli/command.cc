@@ -48,9 +48,9 @@ std::string SubcommandList(std::span<const Command> commands) {
 }  // namespace
 
 std::span<const Command* const> RootCommands() {
-  static const Command* const kCommands[] = {&TopicsCommand(),  &ProduceCommand(),
-                                             &ConsumeCommand(), &IngestCommand(),
-                                             &ReplayCommand(),  &ExchangeSimCommand()};
+  static const Command* const kCommands[] = {
+      &TopicsCommand(),   &ProduceCommand(), &ConsumeCommand(),    &IngestCommand(),
+      &BackfillCommand(), &ReplayCommand(),  &ExchangeSimCommand()};
   return kCommands;
 }
 

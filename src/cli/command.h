@@ -38,6 +38,7 @@ const Command& TopicsCommand();
 const Command& ProduceCommand();
 const Command& ConsumeCommand();
 const Command& IngestCommand();
+const Command& BackfillCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

@@ -1,5 +1,7 @@
 #include "timestamp.h"
 
+#include <cstdio>
+#include <ctime>
 #include <string>
 
 #include "duration.h"
@@ -129,6 +131,18 @@ Result<int64_t> ParseTimeSpecMs(std::string_view text, int64_t now_ms) {
                                    "ago like 10m, 2h, 1d)");
   }
   return now_ms - *ago;
+}
+
+std::string FormatIso8601Ms(int64_t ms) {
+  const int64_t millis = ((ms % 1000) + 1000) % 1000;
+  const std::time_t seconds = static_cast<std::time_t>((ms - millis) / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[80];  // room for any int the compiler cannot rule out
+  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
+  return text;
 }
 
 }  // namespace rtml::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "rtml/core/result.h"
@@ -19,5 +20,8 @@ Result<int64_t> ParseIso8601Ms(std::string_view text);
 // ms since the epoch, "now", or a duration before `now_ms` written "10m ago" or
 // just "10m" (see ParseDurationMs).
 Result<int64_t> ParseTimeSpecMs(std::string_view text, int64_t now_ms);
+
+// `ms` since the epoch as "2024-08-08T23:54:15.342Z" (UTC, always milliseconds).
+std::string FormatIso8601Ms(int64_t ms);
 
 }  // namespace rtml::cli

@@ -107,6 +107,15 @@ TEST(ByteSizeTest, Formats) {
   EXPECT_EQ(FormatByteSizeShort(-1), "-");
 }
 
+TEST(TimestampTest, FormatsIso8601AndReadsItBack) {
+  EXPECT_EQ(FormatIso8601Ms(1'723'161'255'342), "2024-08-08T23:54:15.342Z");
+  EXPECT_EQ(FormatIso8601Ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIso8601Ms(-1), "1969-12-31T23:59:59.999Z");
+  for (const int64_t ms : {int64_t{1'723'161'255'342}, int64_t{951'782'400'001}}) {
+    EXPECT_EQ(*ParseIso8601Ms(FormatIso8601Ms(ms)), ms);
+  }
+}
+
 TEST(TimestampTest, ParsesIso8601) {
   EXPECT_EQ(*ParseIso8601Ms("2024-08-08T23:54:00Z"), 1'723'161'240'000);
   EXPECT_EQ(*ParseIso8601Ms("2024-08-09T00:00:00Z"), 1'723'161'600'000);
