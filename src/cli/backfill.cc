@@ -1,26 +1,22 @@
 // rtml backfill kraken: a pair's past trades from Kraken's REST API into the trades
 // topic, resumable and idempotent (see ingest/kraken_backfill.h).
 #include <algorithm>
-#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "broker_flags.h"
 #include "command.h"
 #include "duration.h"
 #include "rtml/core/clock.h"
 #include "rtml/ingest/kraken_backfill.h"
-#include "status_line.h"
+#include "run_with_status.h"
 #include "stop_signal.h"
 #include "timestamp.h"
 #include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
-
-using namespace std::chrono_literals;
 
 void DefineFlags(FlagSet& flags) {
   flags.Value("pair", "SYMBOL", "the pair as the websocket v2 API names it (BTC/USD); required");
@@ -120,20 +116,12 @@ ExitStatus Run(const Invocation& invocation) {
                "rtml backfill: kraken %s from %s -> topic %s (Ctrl-C to stop; a rerun "
                "resumes)\n",
                pair.c_str(), options->url.c_str(), options->sink.topic.c_str());
-  Status run_status;
-  std::atomic<bool> finished{false};
-  std::thread runner([&] {
-    run_status = (*backfill)->Run();
-    finished.store(true);
+  ingest::KrakenBackfill& job = **backfill;
+  const Status run_status = RunWithStatus({
+      .run = [&] { return job.Run(); },
+      .stop = [&] { job.Stop(); },
+      .status = [&](StatusLine&) { return StatusText(job.progress(), pair); },
   });
-  StatusLine status_line;
-  while (!finished.load()) {
-    if (StopRequested()) (*backfill)->Stop();
-    std::this_thread::sleep_for(100ms);
-    if (status_line.Due()) status_line.Show(StatusText((*backfill)->progress(), pair));
-  }
-  runner.join();
-  status_line.Clear();
   const ingest::KrakenBackfillProgress p = (*backfill)->progress();
   std::fprintf(stderr,
                "backfilled %" PRId64 " trades of %s (%" PRId64 " already stored) in %" PRId64

@@ -1,11 +1,9 @@
 // rtml ingest kraken|binance: live trades from an exchange websocket into the
 // trades topic, through the same validation and sink as replay and backfill.
-#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "broker_flags.h"
@@ -13,14 +11,12 @@
 #include "duration.h"
 #include "rtml/ingest/live_feed.h"
 #include "rtml/ingest/trade_sink.h"
-#include "status_line.h"
+#include "run_with_status.h"
 #include "stop_signal.h"
 #include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
-
-using namespace std::chrono_literals;
 
 void DefineFlags(FlagSet& flags) {
   flags.Value("pairs", "LIST",
@@ -110,23 +106,17 @@ ExitStatus Run(const Invocation& invocation) {
   std::fprintf(stderr, "rtml ingest: %.*s feed %s -> topic %s (Ctrl-C to stop)\n",
                static_cast<int>(exchange.size()), exchange.data(), (*feed)->url().c_str(),
                sink_options.topic.c_str());
-  Status run_status;
-  std::atomic<bool> finished{false};  // Run() returns early only on a broker failure
-  std::thread runner([&] {
-    run_status = (*feed)->Run();
-    finished.store(true);
+  ingest::LiveFeed& live = **feed;
+  // Run() returns on Stop(), or early on a broker failure.
+  const Status run_status = RunWithStatus({
+      .run = [&] { return live.Run(); },
+      .stop = [&] { live.Stop(); },
+      .status =
+          [&](StatusLine& line) {
+            const ingest::LiveFeedStats stats = live.stats();
+            return StatusText(exchange, line.Rate(stats.trades), stats);
+          },
   });
-  StatusLine status_line;
-  while (!StopRequested() && !finished.load()) {
-    std::this_thread::sleep_for(100ms);
-    if (status_line.Due()) {
-      const ingest::LiveFeedStats stats = (*feed)->stats();
-      status_line.Show(StatusText(exchange, status_line.Rate(stats.trades), stats));
-    }
-  }
-  (*feed)->Stop();
-  runner.join();
-  status_line.Clear();
   const Status flushed = sink.Flush();
   const ingest::TradeCounters c = sink.counters();
   const ingest::LiveFeedStats stats = (*feed)->stats();

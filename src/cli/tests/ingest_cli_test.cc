@@ -21,8 +21,10 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
+#include "rtml/core/clock.h"
 #include "rtml/ingest/dead_letter.h"
 #include "rtml/ingest/trade.h"
+#include "sim_truth.h"
 
 namespace rtml::cli {
 namespace {
@@ -30,33 +32,8 @@ namespace {
 using namespace std::chrono_literals;
 using testing::CliRunner;
 
-struct Key {
-  std::string pair;
-  int64_t id;
-  friend auto operator<=>(const Key&, const Key&) = default;
-};
-using Truth = std::map<Key, ingest::Trade>;
-
-// The simulator's ground truth (--truth): every trade it generated.
-Truth ReadTruth(const std::string& path) {
-  Truth truth;
-  std::ifstream in(path);
-  const std::regex line_re(
-      R"re("pair":"([^"]+)".*"trade_id":(\d+),"price":"([^"]+)","qty":"([^"]+)","side":"(\w+)".*"ts_ns":(\d+))re");
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_search(line, m, line_re)) continue;
-    ingest::Trade t;
-    t.pair = m[1];
-    t.trade_id = std::stoll(m[2]);
-    t.price = std::stod(m[3]);
-    t.qty = std::stod(m[4]);
-    t.side = m[5] == "buy" ? ingest::Side::kBuy : ingest::Side::kSell;
-    t.ts_ms = std::stoll(m[6]) / 1'000'000;
-    truth[{t.pair, t.trade_id}] = t;
-  }
-  return truth;
-}
+using testing::TradeKey;
+using Truth = std::map<TradeKey, ingest::Trade>;
 
 std::vector<std::string> Values(stream::Broker& broker, const std::string& topic) {
   std::vector<std::string> values;
@@ -96,13 +73,11 @@ void RunIngestAgainstSimulator(const CliRunner& cli, const std::string& sim_flag
       cli.Start("ingest kraken --pairs BTC/USD,ETH/USD --url ws://127.0.0.1:" + port[1].str() +
                 "/v2 " + ingest_flags);
   std::this_thread::sleep_for(duration);
-  run->stopped_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  run->stopped_ms = WallClockMs();
   EXPECT_EQ(testing::StopAndWait(ingest.pid, SIGINT), 0);
   EXPECT_EQ(testing::StopAndWait(sim.pid, SIGTERM), 0);
   run->ingest_err = testing::ReadFileOrEmpty(ingest.err_path);
-  run->truth = ReadTruth(truth_path);
+  run->truth = testing::ReadSimTruth(truth_path);
 }
 
 // The summary line `rtml ingest` ends with.
@@ -123,15 +98,15 @@ std::optional<IngestSummary> ParseSummary(const std::string& err) {
 
 // Checks each stored trade: one the exchange sent, with its exact fields, stored
 // once. Returns the stored ones, by pair and id.
-std::set<Key> CheckStoredTrades(stream::Broker& broker, const Truth& truth) {
-  std::set<Key> stored;
+std::set<TradeKey> CheckStoredTrades(stream::Broker& broker, const Truth& truth) {
+  std::set<TradeKey> stored;
   for (const std::string& value : Values(broker, "trades")) {
     auto trade = ingest::ParseTradeJson(value);
     if (!trade.ok()) {
       ADD_FAILURE() << value;
       continue;
     }
-    const Key key{trade->pair, trade->trade_id};
+    const TradeKey key{trade->pair, trade->trade_id};
     EXPECT_TRUE(stored.insert(key).second) << "stored twice: " << value;
     const auto sent = truth.find(key);
     if (sent == truth.end()) {
@@ -176,7 +151,7 @@ TEST(IngestCliTest, KeepsIngestingThroughDropsMalformedFramesAndDuplicates) {
 
   ASSERT_GT(run.truth.size(), 1000u);
   auto broker = cli.OpenBroker();
-  const std::set<Key> stored = CheckStoredTrades(*broker, run.truth);
+  const std::set<TradeKey> stored = CheckStoredTrades(*broker, run.truth);
   EXPECT_GT(stored.size(), 1000u);
   EXPECT_EQ(static_cast<int64_t>(stored.size()), summary->accepted);
 
@@ -228,7 +203,7 @@ TEST(IngestCliTest, ReconnectsOnStalledHeartbeatsAndDeadLettersTruncatedFrames) 
 
   ASSERT_GT(run.truth.size(), 50u);
   auto broker = cli.OpenBroker();
-  const std::set<Key> stored = CheckStoredTrades(*broker, run.truth);
+  const std::set<TradeKey> stored = CheckStoredTrades(*broker, run.truth);
   EXPECT_EQ(static_cast<int64_t>(stored.size()), summary->accepted);
 
   // Nothing lost. The gap of a stall lasts from its start until the client has
@@ -238,13 +213,14 @@ TEST(IngestCliTest, ReconnectsOnStalledHeartbeatsAndDeadLettersTruncatedFrames) 
   // is stored, and so is every trade older than 4 s when ingest was stopped.
   ASSERT_LT(MostTradesOfAPairWithin(run.truth, 6000), 50u) << "the premise of this test";
   std::map<std::string, int64_t> last_stored;
-  for (const Key& key : stored) last_stored[key.pair] = std::max(last_stored[key.pair], key.id);
+  for (const TradeKey& key : stored)
+    last_stored[key.pair] = std::max(last_stored[key.pair], key.trade_id);
   std::string lost;
   for (const auto& [key, trade] : run.truth) {
-    const bool before_last = key.id <= last_stored[key.pair];
+    const bool before_last = key.trade_id <= last_stored[key.pair];
     const bool settled = trade.ts_ms <= run.stopped_ms - 4000;
     if ((before_last || settled) && !stored.contains(key)) {
-      lost += " " + key.pair + ":" + std::to_string(key.id);
+      lost += " " + key.pair + ":" + std::to_string(key.trade_id);
     }
   }
   EXPECT_EQ(lost, "") << "lost\n" << run.ingest_err;
