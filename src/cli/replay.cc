@@ -1,7 +1,12 @@
 // rtml replay: recorded trades (Binance captures, trade CSV / JSON lines) through
 // the same validation and sink as live ingestion, into the trades topic.
+#include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "broker_flags.h"
@@ -34,8 +39,8 @@ struct ReplayArgs {
 
 void DefineFlags(FlagSet& flags) {
   flags.Value("speed", "N|max",
-              "N times the recorded pace (by receive time), or max: as fast as possible "
-              "(default 1)");
+              "N times the recorded pace (by receive time, over all files), or max: as fast "
+              "as possible (default 1)");
   flags.Value("topic", "NAME", "topic of accepted trades (default trades)");
   flags.Value("dlq-topic", "NAME", "topic of rejected lines, with reasons (default trades.dlq)");
   flags.Value("exchange", "NAME",
@@ -65,74 +70,144 @@ Result<ReplayArgs> ArgsFromFlags(const ParsedFlags& flags) {
   return args;
 }
 
+// The records of several capture files as one stream, earliest receive time first:
+// a k-way merge over a heap that holds each file's next record. Each file's own
+// order is kept, and equal times go in the order the files were added. A record
+// without a time (a line too broken to say) goes with its file's previous record.
+class CaptureMerge {
+ public:
+  // Adds a file and reads its first record. A read error is returned and the file
+  // is left out.
+  Status Add(std::unique_ptr<ingest::CaptureReader> reader) {
+    inputs_.push_back({.reader = std::move(reader)});
+    Status first = Advance(inputs_.size() - 1);
+    if (!first.ok()) inputs_.pop_back();
+    return first;
+  }
+
+  // Moves to the earliest pending record (true), or to the end of every file
+  // (false). A file that fails to read is returned as its error and dropped; the
+  // next call goes on with the others.
+  Result<bool> Next() {
+    if (current_ != kNone) {
+      // The previous record stayed valid until now; only then may its file move on.
+      const size_t previous = std::exchange(current_, kNone);
+      RTML_RETURN_IF_ERROR(Advance(previous));
+    }
+    if (heap_.empty()) return false;
+    current_ = heap_.top().second;
+    heap_.pop();
+    return true;
+  }
+
+  // REQUIRES: the last Next() returned true.
+  const CaptureRecord& record() const { return inputs_[current_].record; }
+  const std::string& path() const { return inputs_[current_].reader->path(); }
+
+ private:
+  static constexpr size_t kNone = SIZE_MAX;
+
+  struct Input {
+    std::unique_ptr<ingest::CaptureReader> reader;
+    CaptureRecord record;  // the next record, while the input is on the heap
+    int64_t merge_ns = 0;  // the time `record` is merged by
+  };
+
+  // Reads input `index`'s next record and queues it, unless the file has ended.
+  Status Advance(size_t index) {
+    Input& input = inputs_[index];
+    RTML_ASSIGN_OR_RETURN(const bool more, input.reader->Next(&input.record));
+    if (!more) return Status::Ok();
+    if (input.record.received_ns > 0) input.merge_ns = input.record.received_ns;
+    heap_.emplace(input.merge_ns, index);
+    return Status::Ok();
+  }
+
+  std::vector<Input> inputs_;
+  // (merge time, input index), earliest first: the index breaks ties by file order.
+  std::priority_queue<std::pair<int64_t, size_t>, std::vector<std::pair<int64_t, size_t>>,
+                      std::greater<>>
+      heap_;
+  size_t current_ = kNone;  // the input whose record was returned last
+};
+
 class Replayer {
  public:
   Replayer(const ReplayArgs& args, ingest::TradeSink& sink) : args_(args), sink_(sink) {
     pacer_ = ingest::ReplayPacer(args.speed);
   }
 
-  // Replays every file; a file that cannot be read is reported and skipped.
+  // Replays the files merged by receive time; a file that cannot be opened or read
+  // is reported and left out while the others go on.
   ExitStatus Run() {
     const int64_t start_ns = MonotonicNs();
+    CaptureMerge merge;
     for (const std::string& file : args_.files) {
-      if (stopped_) break;
-      if (Status s = ReplayFile(file); !s.ok()) {
-        if (s.code() == StatusCode::kInternal) return Finish(start_ns, s.message());
-        status_line_.Clear();
-        std::fprintf(stderr, "rtml replay: %s\n", s.message().c_str());
-        ++failed_files_;
+      Result<std::unique_ptr<ingest::CaptureReader>> reader =
+          ingest::CaptureReader::Open(file, {.exchange = args_.exchange});
+      if (Status s = reader.ok() ? merge.Add(std::move(reader).value()) : reader.status();
+          !s.ok()) {
+        ReportFailedFile(s);
       }
+    }
+    for (;;) {
+      if (StopRequested()) {
+        stopped_ = true;
+        break;
+      }
+      Result<bool> more = merge.Next();
+      if (!more.ok()) {
+        ReportFailedFile(more.status());
+        continue;
+      }
+      if (!*more) break;
+      ++lines_;
+      if (!pacer_.Wait(merge.record().received_ns, StopRequested)) {
+        stopped_ = true;
+        break;
+      }
+      // The broker refusing a write ends the replay.
+      if (Status s = Write(merge.record(), merge.path()); !s.ok()) {
+        return Finish(start_ns, s.message());
+      }
+      if (status_line_.Due()) ShowStatus();
     }
     return Finish(start_ns, "");
   }
 
  private:
-  Status ReplayFile(const std::string& path) {
-    Result<std::unique_ptr<ingest::CaptureReader>> reader =
-        ingest::CaptureReader::Open(path, {.exchange = args_.exchange});
-    if (!reader.ok()) return reader.status();
-    CaptureRecord record;
-    std::string source;
-    for (;;) {
-      if (StopRequested()) {
-        stopped_ = true;
+  void ReportFailedFile(const Status& status) {
+    status_line_.Clear();
+    std::fprintf(stderr, "rtml replay: %s\n", status.message().c_str());
+    ++failed_files_;
+  }
+
+  // Hands one record to the sink; fails only if the broker refuses the write.
+  Status Write(const CaptureRecord& record, const std::string& path) {
+    switch (record.kind) {
+      case CaptureRecord::Kind::kTrade:
+        ++trades_;
+        SourceOf(path, record.line_number, &source_);
+        return sink_.Accept(record.trade, record.line, source_);
+      case CaptureRecord::Kind::kOther:
+        ++other_;
         return Status::Ok();
-      }
-      Result<bool> more = (*reader)->Next(&record);
-      if (!more.ok()) return more.status();
-      if (!*more) return Status::Ok();
-      ++lines_;
-      if (!pacer_.Wait(record.received_ns, StopRequested)) {
-        stopped_ = true;
-        return Status::Ok();
-      }
-      Status written;
-      switch (record.kind) {
-        case CaptureRecord::Kind::kTrade:
-          SourceOf(path, record.line_number, &source);
-          written = sink_.Accept(record.trade, record.line, source);
-          ++trades_;
-          break;
-        case CaptureRecord::Kind::kOther:
-          ++other_;
-          break;
-        case CaptureRecord::Kind::kBad:
-          SourceOf(path, record.line_number, &source);
-          written = sink_.Reject(record.line, record.error, source, record.received_ns);
-          if (++bad_lines_ <= kBadLinesShown) {
-            status_line_.Clear();
-            std::fprintf(stderr, "%s:%lld: %s%s\n", path.c_str(),
-                         static_cast<long long>(record.line_number), record.error.c_str(),
-                         bad_lines_ == kBadLinesShown ? " (further bad lines: see the dead-letter "
-                                                        "topic)"
-                                                      : "");
-          }
-          break;
-      }
-      // The broker refusing a write ends the replay: Internal marks it as fatal.
-      if (!written.ok()) return Status::Internal(written.message());
-      if (status_line_.Due()) ShowStatus();
+      case CaptureRecord::Kind::kBad:
+        ReportBadLine(record, path);
+        SourceOf(path, record.line_number, &source_);
+        return sink_.Reject(record.line, record.error, source_, record.received_ns);
     }
+    return Status::Ok();
+  }
+
+  // The first kBadLinesShown bad lines on stderr; all are in the dead-letter topic.
+  void ReportBadLine(const CaptureRecord& record, const std::string& path) {
+    if (++bad_lines_ > kBadLinesShown) return;
+    status_line_.Clear();
+    std::fprintf(
+        stderr, "%s:%lld: %s%s\n", path.c_str(), static_cast<long long>(record.line_number),
+        record.error.c_str(),
+        bad_lines_ == kBadLinesShown ? " (further bad lines: see the dead-letter topic)" : "");
   }
 
   static void SourceOf(const std::string& path, int64_t line, std::string* source) {
@@ -185,6 +260,7 @@ class Replayer {
   ingest::TradeSink& sink_;
   ingest::ReplayPacer pacer_;
   StatusLine status_line_;
+  std::string source_;  // reused: "replay:FILE:LINE" of the record being written
   int64_t lines_ = 0;
   int64_t trades_ = 0;
   int64_t other_ = 0;
@@ -219,28 +295,34 @@ const Command& ReplayCommand() {
       .summary = "Replay recorded trades into the trades topic",
       .usage = "rtml replay FILE... [flags]",
       .description =
-          "Reads each FILE in turn (gzip or plain) and sends its trades through the same\n"
+          "Reads every FILE (gzip or plain) and sends its trades through the same\n"
           "validation as live ingestion: accepted trades go to --topic (key: pair), bad\n"
           "lines and invalid trades to --dlq-topic with their reason and FILE:LINE, and\n"
           "duplicates (by exchange, pair and trade id) are dropped.\n"
+          "\n"
+          "The files are one market: their records are merged by receive time (event\n"
+          "time for trade files without received_ns), so a BTCUSDT and an ETHUSDT\n"
+          "capture of one day interleave as recorded. Each file keeps its own order;\n"
+          "equal times go in the order the files are given. A file that cannot be\n"
+          "opened, or fails to read mid-way, is reported and left out; the others go on.\n"
           "\n"
           "Formats, detected from the first line: Binance captures (`<receive ns> <frame>`\n"
           "per line; non-trade frames are skipped); JSON lines of trades as the trades\n"
           "topic holds them; CSV with a header naming the columns\n"
           "exchange,pair,trade_id,price,qty,side,ts_ms[,received_ns] in any order.\n"
           "\n"
-          "Pacing follows the recorded receive times (event times for trade files\n"
-          "without received_ns): --speed 1 as recorded, --speed 10 ten times faster,\n"
-          "--speed max without waiting. Missing topics are created with\n"
+          "Pacing follows the merged timeline: --speed 1 as recorded, --speed 10 ten\n"
+          "times faster, --speed max without waiting. Missing topics are created with\n"
           "--create-partitions partitions and no time-based retention (replayed trades\n"
           "carry old event times, which a 7-day retention would delete at once).\n"
           "\n"
           "On a terminal a status line shows trades/s, accepted, rejected, duplicates and\n"
           "gaps; a summary always ends on stderr. Exit codes: 0 done (bad lines do not\n"
-          "count as failure: they are in the dead-letter topic), 1 a file or the broker\n"
-          "failed or Ctrl-C, 2 usage error.",
+          "count as failure: they are in the dead-letter topic), 1 a file failed (the\n"
+          "others are still replayed), the broker failed or Ctrl-C, 2 usage error.",
       .example =
           "rtml replay spot_btcusdt_20240808.gz spot_btcusdt_20240809.gz --speed max\n"
+          "rtml replay spot_btcusdt_20240808.gz spot_ethusdt_20240808.gz --speed 10\n"
           "rtml replay trades.csv --exchange kraken --speed 10",
       .define_flags = DefineFlags,
       .run = Run,

@@ -1,12 +1,16 @@
-// rtml replay: real Binance captures, injected bad lines, trade files and pacing,
-// through the built binary into a file:// broker.
+// rtml replay: real Binance captures, injected bad lines, trade files, pacing and
+// the merge of several files by receive time, through the built binary into a
+// file:// broker.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "cli_runner.h"
 #include "rtml/core/clock.h"
@@ -21,6 +25,7 @@ using testing::CliResult;
 using testing::CliRunner;
 
 struct Stored {
+  int64_t offset = 0;
   std::string key;
   std::string value;
   int64_t timestamp_ms = 0;
@@ -46,13 +51,53 @@ std::vector<Stored> ReadTopic(const CliRunner& cli, const std::string& topic) {
         return records;
       }
       for (const stream::ConsumedRecord& record : *batch) {
-        records.push_back(
-            {std::string(record.key.value_or("")), std::string(record.value), record.timestamp_ms});
+        records.push_back({record.offset, std::string(record.key.value_or("")),
+                           std::string(record.value), record.timestamp_ms});
         next = record.offset + 1;
       }
     }
   }
   return records;
+}
+
+// Records in `topic` so far (0 while it does not exist), without failing the test.
+int64_t CountRecords(stream::Broker& broker, const std::string& topic) {
+  Result<stream::TopicDescription> description = broker.DescribeTopic(topic);
+  if (!description.ok()) return 0;
+  int64_t count = 0;
+  for (const stream::PartitionInfo& info : description->partitions) {
+    count += info.end_offset - info.start_offset;
+  }
+  return count;
+}
+
+// A JSON-lines trade whose event time `ts_ms` is also its receive time.
+std::string TradeLine(const std::string& pair, int64_t trade_id, int64_t ts_ms) {
+  return R"({"exchange":"kraken","pair":")" + pair + R"(","trade_id":)" + std::to_string(trade_id) +
+         R"(,"price":100.5,"qty":1,"side":"buy","ts_ms":)" + std::to_string(ts_ms) + "}";
+}
+
+// A JSON-lines file of one trade of `pair` at each of `ms_after` ms after a fixed
+// moment; trade ids count from 1.
+std::string TradeFile(const CliRunner& cli, const std::string& name, const std::string& pair,
+                      const std::vector<int64_t>& ms_after) {
+  constexpr int64_t kStartMs = 1723161254000;
+  std::string text;
+  for (size_t i = 0; i < ms_after.size(); ++i) {
+    text += TradeLine(pair, static_cast<int64_t>(i) + 1, kStartMs + ms_after[i]) + "\n";
+  }
+  return cli.WriteFile(name, text);
+}
+
+// "PAIR#ID" of each stored trade, in offset order.
+std::vector<std::string> PairsAndIds(const std::vector<Stored>& records) {
+  std::vector<std::string> out;
+  for (const Stored& record : records) {
+    Result<ingest::Trade> trade = ingest::ParseTradeJson(record.value);
+    EXPECT_TRUE(trade.ok()) << record.value;
+    if (trade.ok()) out.push_back(trade->pair + "#" + std::to_string(trade->trade_id));
+  }
+  return out;
 }
 
 std::vector<std::string> GunzipLines(const fs::path& path) {
@@ -280,6 +325,148 @@ TEST(ReplayCliTest, UsageAndFileErrors) {
   EXPECT_NE(missing.err.find("cannot open /nonexistent/file.gz"), std::string::npos) << missing.err;
   EXPECT_NE(missing.err.find("1 file(s) could not be read"), std::string::npos) << missing.err;
   EXPECT_EQ(ReadTopic(cli, "trades").size(), 1u);
+}
+
+TEST(ReplayCliTest, MergesFilesByReceiveTime) {
+  CliRunner cli;
+  // Listed first but starting later; its second trade ties with btc's third (file
+  // order wins) and its bad line, which has no time, stays after that trade.
+  const std::string eth =
+      cli.WriteFile("eth.jsonl", TradeLine("ETH/USD", 1, 1723161254100) + "\n" +
+                                     TradeLine("ETH/USD", 2, 1723161254300) + "\nnot json\n" +
+                                     TradeLine("ETH/USD", 3, 1723161254500) + "\n");
+  const std::string btc = TradeFile(cli, "btc.jsonl", "BTC/USD", {0, 200, 300, 400});
+  const CliResult result = cli.Run("replay " + eth + " " + btc + " --speed max");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("replayed 8 lines of 2 files"), std::string::npos) << result.err;
+
+  const std::vector<Stored> trades = ReadTopic(cli, "trades");
+  for (size_t i = 0; i < trades.size(); ++i) EXPECT_EQ(trades[i].offset, static_cast<int64_t>(i));
+  EXPECT_EQ(PairsAndIds(trades),
+            (std::vector<std::string>{"BTC/USD#1", "ETH/USD#1", "BTC/USD#2", "ETH/USD#2",
+                                      "BTC/USD#3", "BTC/USD#4", "ETH/USD#3"}));
+  const std::vector<Stored> letters = ReadTopic(cli, "trades.dlq");
+  ASSERT_EQ(letters.size(), 1u);
+  Result<ingest::DeadLetter> letter = ingest::ParseDeadLetterJson(letters[0].value);
+  ASSERT_TRUE(letter.ok()) << letter.status().ToString();
+  EXPECT_EQ(letter->source, "replay:" + eth + ":3");
+}
+
+TEST(ReplayCliTest, RealCapturesOfTwoPairsInterleaveByReceiveTime) {
+  const fs::path dir = rtml::testing::RealDataDir() / "binance";
+  ASSERT_REAL_DATA(dir);
+  const std::vector<fs::path> files = {dir / "spot_ethusdt_20240808.gz",
+                                       dir / "spot_btcusdt_20240808.gz"};
+  size_t trade_lines = 0;
+  for (const fs::path& file : files) {
+    for (const std::string& line : GunzipLines(file)) {
+      if (line.find("@trade\"") != std::string::npos) ++trade_lines;
+    }
+  }
+  CliRunner cli;
+  const CliResult result = cli.Run("replay '" + files[0].string() + "' '" + files[1].string() +
+                                   "' --speed max --fsync never");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+
+  const std::vector<Stored> records = ReadTopic(cli, "trades");
+  ASSERT_EQ(records.size(), trade_lines);
+  std::set<std::string> keys;
+  int64_t previous_ns = 0;
+  int64_t key_changes = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    Result<ingest::Trade> trade = ingest::ParseTradeJson(records[i].value);
+    ASSERT_TRUE(trade.ok()) << records[i].value;
+    ASSERT_GE(trade->received_ns, previous_ns) << "offset " << records[i].offset;
+    previous_ns = trade->received_ns;
+    if (i > 0 && records[i].key != records[i - 1].key) ++key_changes;
+    keys.insert(records[i].key);
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{"BTCUSDT", "ETHUSDT"}));
+  EXPECT_GT(key_changes, 100);  // interleaved, not one file after the other
+}
+
+TEST(ReplayCliTest, PacesOneTimelineOverAllFiles) {
+  CliRunner cli;
+  // 0-3 s as one market, 2 s and 3 s apart: at 2x it takes 1.5 s. One file after
+  // the other would take 1 s (the second starts earlier, so it never waits) and
+  // pacing each file from its own start 2.5 s.
+  const std::string later = TradeFile(cli, "later.jsonl", "ETH/USD", {1000, 2000, 3000});
+  const std::string earlier = TradeFile(cli, "earlier.jsonl", "BTC/USD", {0, 1000, 2000, 3000});
+  const int64_t start = MonotonicNs();
+  const CliResult paced = cli.Run("replay " + later + " " + earlier + " --speed 2 --fsync never");
+  const int64_t paced_ms = (MonotonicNs() - start) / 1'000'000;
+  ASSERT_EQ(paced.exit_code, 0) << paced.err;
+  EXPECT_NE(paced.err.find("accepted 7"), std::string::npos) << paced.err;
+  EXPECT_GE(paced_ms, 1400);
+  EXPECT_LT(paced_ms, 2400);
+}
+
+TEST(ReplayCliTest, CtrlCStopsTheMergedReplay) {
+  CliRunner cli;
+  // One trade every 100 ms at 10x, alternating between the files, for 10 s.
+  std::vector<int64_t> even_seconds, odd_seconds;
+  for (int64_t second = 0; second < 100; second += 2) {
+    even_seconds.push_back(second * 1000);
+    odd_seconds.push_back((second + 1) * 1000);
+  }
+  const std::string even = TradeFile(cli, "even.jsonl", "BTC/USD", even_seconds);
+  const std::string odd = TradeFile(cli, "odd.jsonl", "ETH/USD", odd_seconds);
+  const CliRunner::Background replay = cli.Start("replay " + even + " " + odd + " --speed 10");
+  auto broker = cli.OpenBroker();
+  ASSERT_NE(broker, nullptr);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (CountRecords(*broker, "trades") < 4 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(testing::StopAndWait(replay.pid, SIGINT), 1);
+  const std::string err = testing::ReadFileOrEmpty(replay.err_path);
+  EXPECT_NE(err.find("interrupted"), std::string::npos) << err;
+  EXPECT_NE(err.find("replayed "), std::string::npos) << err;
+
+  const std::vector<std::string> trades = PairsAndIds(ReadTopic(cli, "trades"));
+  ASSERT_GE(trades.size(), 4u) << err;
+  EXPECT_LT(trades.size(), 100u) << err;
+  for (size_t i = 0; i < trades.size(); ++i) {
+    const int64_t id = static_cast<int64_t>(i / 2) + 1;
+    EXPECT_EQ(trades[i], (i % 2 == 0 ? "BTC/USD#" : "ETH/USD#") + std::to_string(id));
+  }
+}
+
+TEST(ReplayCliTest, FilesThatFailAreLeftOutOfTheMerge) {
+  CliRunner cli;
+  // 12,000 trades over 12 s in a gzip cut in half: it fails mid-way, after its first
+  // 256 KiB of lines were merged.
+  std::vector<std::string> lines;
+  for (int64_t i = 0; i < 12'000; ++i)
+    lines.push_back(TradeLine("ETH/USD", i + 1, 1723161254000 + i));
+  const std::string cut = cli.dir().str() + "/cut.jsonl.gz";
+  WriteGzip(cut, lines);
+  fs::resize_file(cut, fs::file_size(cut) / 2);
+  std::vector<int64_t> every_second;
+  for (int64_t second = 0; second < 12; ++second) every_second.push_back(second * 1000);
+  const std::string good = TradeFile(cli, "good.jsonl", "BTC/USD", every_second);
+
+  const CliResult result =
+      cli.Run("replay " + cut + " /nonexistent/file.gz " + good + " --speed max");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("rtml replay: " + cut + " after line "), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("gzip data ends early (truncated)"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("cannot open /nonexistent/file.gz"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("of 3 files"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("2 file(s) could not be read"), std::string::npos) << result.err;
+
+  // Every good trade; the cut file's first lines, in time order with them.
+  std::map<std::string, int64_t> per_pair;
+  int64_t previous_ms = 0;
+  for (const Stored& record : ReadTopic(cli, "trades")) {
+    EXPECT_GE(record.timestamp_ms, previous_ms) << record.value;
+    previous_ms = record.timestamp_ms;
+    ++per_pair[record.key];
+  }
+  EXPECT_EQ(per_pair["BTC/USD"], 12);
+  EXPECT_GT(per_pair["ETH/USD"], 0);
+  EXPECT_LT(per_pair["ETH/USD"], 12'000);
 }
 
 }  // namespace
