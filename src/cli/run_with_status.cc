@@ -23,7 +23,7 @@ Status RunWithStatus(const BackgroundWork& work) {
       stop_sent = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (status_line.Due()) status_line.Show(work.status(status_line));
+    if (status_line.DueNow()) status_line.Show(work.status(status_line));
   }
   runner.join();
   status_line.Clear();

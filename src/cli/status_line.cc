@@ -13,8 +13,10 @@ StatusLine::StatusLine() : enabled_(isatty(STDERR_FILENO) == 1), last_ns_(Monoto
 bool StatusLine::Due() {
   // Reading the clock for every record would cost more than the record.
   if (!enabled_ || ++calls_ % 256 != 0) return false;
-  return MonotonicNs() - last_ns_ >= 500'000'000;
+  return DueNow();
 }
+
+bool StatusLine::DueNow() { return enabled_ && MonotonicNs() - last_ns_ >= 500'000'000; }
 
 double StatusLine::Rate(int64_t total) {
   const int64_t now = MonotonicNs();

@@ -15,6 +15,9 @@ class StatusLine {
   // True when a new line should be shown: enabled, and half a second since the last.
   // Cheap enough to call per record.
   bool Due();
+  // The same, reading the clock on every call: for loops that ask a few times a
+  // second rather than per record.
+  bool DueNow();
   // Shows `text` (from a caller that asked Due()).
   void Show(const std::string& text);
   // Removes the line, before other output.

@@ -4,8 +4,8 @@
 // The first record's receive time is pinned to the moment it is paced; a record
 // received t ns later is released t / speed ns after that (on the monotonic
 // clock). Records whose moment has passed go at once, so a slow consumer catches
-// up instead of drifting, and a receive time that goes backwards (the next file of
-// a replay starting earlier) does not wait. Not thread-safe.
+// up instead of drifting, and a receive time that goes backwards (a capture whose
+// lines are slightly out of order) does not wait. Not thread-safe.
 #pragma once
 
 #include <cstdint>
