@@ -13,6 +13,7 @@ packages=(
   libboost1.81-dev libssl-dev zlib1g-dev    # websockets/HTTP (Beast), TLS, gzip captures
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   kcat                                       # interop tests against an independent Kafka client
+  ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )
 
