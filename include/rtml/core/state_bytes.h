@@ -3,6 +3,7 @@
 // same build), after a tag naming the owner, so bytes of another one are refused.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
