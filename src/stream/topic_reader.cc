@@ -9,6 +9,14 @@ namespace rtml::stream {
 Status ReadTopicToEnd(Broker& broker, std::string_view topic, SeekTarget start,
                       const std::function<Status(const ConsumedRecord&)>& visit,
                       std::chrono::milliseconds stall_timeout) {
+  return ReadTopicToEnd(
+      broker, topic, [start](int32_t) { return start; }, visit, stall_timeout);
+}
+
+Status ReadTopicToEnd(Broker& broker, std::string_view topic,
+                      const std::function<SeekTarget(int32_t partition)>& start,
+                      const std::function<Status(const ConsumedRecord&)>& visit,
+                      std::chrono::milliseconds stall_timeout) {
   RTML_ASSIGN_OR_RETURN(const TopicDescription description, broker.DescribeTopic(topic));
   // The end of each partition now; partitions already at their end need no reads.
   std::unordered_map<int32_t, int64_t> end_of;
@@ -21,9 +29,9 @@ Status ReadTopicToEnd(Broker& broker, std::string_view topic, SeekTarget start,
   if (partitions.empty()) return Status::Ok();
   RTML_ASSIGN_OR_RETURN(std::unique_ptr<Consumer> consumer, broker.NewConsumer());
   RTML_RETURN_IF_ERROR(consumer->Assign(partitions));
-  RTML_RETURN_IF_ERROR(consumer->Seek(topic, -1, start));
   // A seek can land at the end already (a timestamp after every record).
   for (const TopicPartition& tp : partitions) {
+    RTML_RETURN_IF_ERROR(consumer->Seek(topic, tp.partition, start(tp.partition)));
     RTML_ASSIGN_OR_RETURN(const int64_t position, consumer->Position(tp));
     if (position >= end_of[tp.partition]) end_of.erase(tp.partition);
   }
@@ -44,6 +52,18 @@ Status ReadTopicToEnd(Broker& broker, std::string_view topic, SeekTarget start,
     }
   }
   return consumer->Close();
+}
+
+Result<std::optional<KeyedValue>> ReadNewestOfKey(Broker& broker, std::string_view topic,
+                                                  std::string_view key) {
+  std::optional<KeyedValue> newest;
+  RTML_RETURN_IF_ERROR(
+      ReadTopicToEnd(broker, topic, SeekTarget::Beginning(), [&](const ConsumedRecord& record) {
+        if (record.key != key) return Status::Ok();
+        newest = KeyedValue{record.partition, record.offset, std::string(record.value)};
+        return Status::Ok();
+      }));
+  return newest;
 }
 
 }  // namespace rtml::stream

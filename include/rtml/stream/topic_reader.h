@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
+#include "rtml/core/result.h"
 #include "rtml/core/status.h"
 #include "rtml/stream/broker.h"
 #include "rtml/stream/consumer.h"
@@ -21,5 +24,22 @@ namespace rtml::stream {
 Status ReadTopicToEnd(Broker& broker, std::string_view topic, SeekTarget start,
                       const std::function<Status(const ConsumedRecord&)>& visit,
                       std::chrono::milliseconds stall_timeout = std::chrono::seconds(30));
+
+// The same, from a start chosen per partition (e.g. offsets remembered earlier).
+Status ReadTopicToEnd(Broker& broker, std::string_view topic,
+                      const std::function<SeekTarget(int32_t partition)>& start,
+                      const std::function<Status(const ConsumedRecord&)>& visit,
+                      std::chrono::milliseconds stall_timeout = std::chrono::seconds(30));
+
+// The newest record under `key` in `topic` (newest by offset in its partition; keys
+// map to one partition), for topics used as a store of the latest value per key
+// (checkpoints). nullopt if the key has no record.
+struct KeyedValue {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string value;
+};
+Result<std::optional<KeyedValue>> ReadNewestOfKey(Broker& broker, std::string_view topic,
+                                                  std::string_view key);
 
 }  // namespace rtml::stream

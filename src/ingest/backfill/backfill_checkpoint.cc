@@ -69,21 +69,15 @@ Result<BackfillCheckpoint> ParseCheckpointJson(std::string_view json) {
 Result<std::optional<BackfillCheckpoint>> LoadCheckpoint(stream::Broker& broker,
                                                          std::string_view topic,
                                                          std::string_view key) {
-  std::optional<BackfillCheckpoint> newest;
-  RTML_RETURN_IF_ERROR(stream::ReadTopicToEnd(
-      broker, topic, stream::SeekTarget::Beginning(),
-      [&](const stream::ConsumedRecord& record) -> Status {
-        if (record.key != key) return Status::Ok();
-        Result<BackfillCheckpoint> parsed = ParseCheckpointJson(record.value);
-        if (!parsed.ok()) {
-          return Status::Corruption(std::string(topic) + " offset " +
-                                    std::to_string(record.offset) + ": " +
-                                    parsed.status().message());
-        }
-        newest = *std::move(parsed);
-        return Status::Ok();
-      }));
-  return newest;
+  RTML_ASSIGN_OR_RETURN(const std::optional<stream::KeyedValue> newest,
+                        stream::ReadNewestOfKey(broker, topic, key));
+  if (!newest) return std::optional<BackfillCheckpoint>();
+  Result<BackfillCheckpoint> parsed = ParseCheckpointJson(newest->value);
+  if (!parsed.ok()) {
+    return Status::Corruption(std::string(topic) + " offset " + std::to_string(newest->offset) +
+                              ": " + parsed.status().message());
+  }
+  return std::optional<BackfillCheckpoint>(*std::move(parsed));
 }
 
 Status SaveCheckpoint(stream::Producer& producer, std::string_view topic,

@@ -34,8 +34,8 @@ std::string CheckpointJson(const BackfillCheckpoint& checkpoint);
 // InvalidArgument naming the missing or malformed field.
 Result<BackfillCheckpoint> ParseCheckpointJson(std::string_view json);
 
-// The newest checkpoint under `key` in `topic`, nullopt if there is none. A record
-// under the key that does not parse is Corruption (it would be unsafe to guess).
+// The newest checkpoint under `key` in `topic`, nullopt if there is none. If it does
+// not parse: Corruption (it would be unsafe to guess).
 Result<std::optional<BackfillCheckpoint>> LoadCheckpoint(stream::Broker& broker,
                                                          std::string_view topic,
                                                          std::string_view key);
