@@ -1,5 +1,7 @@
 #include "rtml/core/json_writer.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 
 #include <simdjson.h>
@@ -93,6 +95,22 @@ bool IsValidJson(std::string_view text) {
   simdjson::dom::element element;
   return parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(element) ==
          simdjson::SUCCESS;
+}
+
+void AppendInt(std::string& out, int64_t value) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+void AppendDouble(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round trip
+  out.append(buf, end);
 }
 
 }  // namespace rtml::json

@@ -10,17 +10,12 @@
 namespace rtml::ingest {
 namespace {
 
-template <typename Int>
-void AppendInt(std::string& out, Int value) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, end);
-}
+using json::AppendInt;
 
 template <typename Int>
 void AppendOptionalInt(std::string& out, const std::optional<Int>& value) {
   if (value) {
-    AppendInt(out, *value);
+    AppendInt(out, static_cast<int64_t>(*value));
   } else {
     out += "null";
   }

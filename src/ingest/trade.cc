@@ -26,21 +26,8 @@ void AppendName(std::string& out, std::string_view name) {
   out += '"';
 }
 
-void AppendInt(std::string& out, int64_t value) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, end);
-}
-
-void AppendDouble(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round trip
-  out.append(buf, end);
-}
+using json::AppendDouble;
+using json::AppendInt;
 
 Status FieldError(std::string_view field, std::string_view problem) {
   return Status::InvalidArgument("trade JSON: field '" + std::string(field) + "' " +
