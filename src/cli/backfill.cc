@@ -7,8 +7,8 @@
 
 #include "broker_flags.h"
 #include "command.h"
-#include "duration.h"
 #include "rtml/core/clock.h"
+#include "rtml/core/duration.h"
 #include "rtml/ingest/kraken_backfill.h"
 #include "run_with_status.h"
 #include "stop_signal.h"

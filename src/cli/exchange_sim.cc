@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "command.h"
-#include "duration.h"
 #include "rtml/core/clock.h"
+#include "rtml/core/duration.h"
 #include "rtml/ingest/replay_pacer.h"
 #include "rtml/ingest/sim/exchange_simulator.h"
 #include "stop_signal.h"

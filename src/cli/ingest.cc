@@ -8,7 +8,7 @@
 
 #include "broker_flags.h"
 #include "command.h"
-#include "duration.h"
+#include "rtml/core/duration.h"
 #include "rtml/ingest/live_feed.h"
 #include "rtml/ingest/trade_sink.h"
 #include "run_with_status.h"

@@ -4,8 +4,8 @@
 #include <ctime>
 #include <string>
 
-#include "duration.h"
 #include "flags.h"
+#include "rtml/core/duration.h"
 
 namespace rtml::cli {
 namespace {

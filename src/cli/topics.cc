@@ -6,7 +6,7 @@
 #include "broker_flags.h"
 #include "byte_size.h"
 #include "command.h"
-#include "duration.h"
+#include "rtml/core/duration.h"
 #include "rtml/core/json_writer.h"
 #include "table.h"
 

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "byte_size.h"
-#include "duration.h"
+#include "rtml/core/duration.h"
 #include "testing.h"
 #include "timestamp.h"
 

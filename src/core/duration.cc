@@ -1,9 +1,9 @@
-#include "duration.h"
+#include "rtml/core/duration.h"
 
 #include <array>
 #include <limits>
 
-namespace rtml::cli {
+namespace rtml {
 namespace {
 
 struct Unit {
@@ -75,4 +75,4 @@ std::string FormatDurationMs(int64_t ms) {
   return std::to_string(ms) + "ms";
 }
 
-}  // namespace rtml::cli
+}  // namespace rtml

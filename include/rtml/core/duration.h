@@ -1,5 +1,5 @@
-// Durations as people type them on the command line ("7d", "12h", "1h30m") and as
-// `rtml` prints them back.
+// Durations as people type them (on the command line, in pipeline configs: "7d",
+// "12h", "1h30m") and as rtml prints them back.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "rtml/core/result.h"
 
-namespace rtml::cli {
+namespace rtml {
 
 // One or more <integer><unit> groups, units ms, s, m, h, d, w ("90s", "1h30m").
 // InvalidArgument for anything else, a missing unit, or a total past int64 ms.
@@ -21,4 +21,4 @@ Result<int64_t> ParseRetentionMs(std::string_view text);
 // for a negative value (stream::kUnlimited).
 std::string FormatDurationMs(int64_t ms);
 
-}  // namespace rtml::cli
+}  // namespace rtml
