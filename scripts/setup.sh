@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   librdkafka-dev libsimdjson-dev            # Kafka client, JSON parser
+  libyaml-cpp-dev                           # pipeline configs
   libboost1.81-dev libssl-dev zlib1g-dev    # websockets/HTTP (Beast), TLS, gzip captures
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   kcat                                       # interop tests against an independent Kafka client
