@@ -17,7 +17,8 @@ std::unique_ptr<Indicator> MakeDema(int period);  // TA_DEMA
 std::unique_ptr<Indicator> MakeTema(int period);  // TA_TEMA
 
 // macd.cc: TA_MACD, outputs macd, macd_signal, macd_hist.
-// REQUIRES: 2 <= fast < slow, 1 <= signal.
+// REQUIRES: 2 <= fast < slow, 2 <= signal. (TA-Lib takes signal 1 too, but then
+// reports a first bar that does not match the values it returns.)
 std::unique_ptr<Indicator> MakeMacd(int fast, int slow, int signal);
 
 // bands.cc. REQUIRES: 2 <= period.

@@ -72,7 +72,7 @@ const std::vector<Entry>& Entries() {
       {{"macd", "macd_<fast>_<slow>_<signal>", "macd_12_26_9",
         "MACD line, signal and histogram: macd_F_S_G, macd_signal_F_S_G, macd_hist_F_S_G "
         "(TA_MACD)"},
-       {{"fast", 2, kMaxPeriod}, {"slow", 2, kMaxPeriod}, {"signal", 1, kMaxPeriod}},
+       {{"fast", 2, kMaxPeriod}, {"slow", 2, kMaxPeriod}, {"signal", 2, kMaxPeriod}},
        [](const Params& p) { return MakeMacd(p.Int(0), p.Int(1), p.Int(2)); },
        CheckMacd},
       {{"bbands", "bbands_<period>_<k>", "bbands_20_2",

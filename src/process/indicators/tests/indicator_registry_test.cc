@@ -99,7 +99,8 @@ TEST(IndicatorRegistryTest, ParametersOutOfRange) {
   EXPECT_THAT(ErrorOf("macd_26_12_9"),
               HasSubstr("fast (26) must be below slow (12) (macd_<fast>_<slow>_<signal>)"));
   EXPECT_THAT(ErrorOf("macd_12_12_9"), HasSubstr("fast (12) must be below slow (12)"));
-  EXPECT_THAT(ErrorOf("macd_12_26_0"), HasSubstr("signal must be between 1 and 100000, got 0"));
+  EXPECT_THAT(ErrorOf("macd_12_26_1"), HasSubstr("signal must be between 2 and 100000, got 1"));
+  EXPECT_THAT(ErrorOf("macd_1_26_9"), HasSubstr("fast must be between 2 and 100000, got 1"));
   EXPECT_THAT(ErrorOf("ema_0"), HasSubstr("indicator \"ema_0\""));
 }
 

@@ -164,9 +164,12 @@ Agreement ExpectMatchesReference(const CandleSeries& series, std::string_view na
       }
     }
   }
-  std::printf("[ oracle   ] %s: %lld values compared, max difference %.3g (bar %lld)\n",
+  std::printf("[ oracle   ] %s: %lld values compared, max difference %.3g",
               std::string(name).c_str(), static_cast<long long>(agreement.compared),
-              agreement.max_error, static_cast<long long>(agreement.worst_bar));
+              agreement.max_error);
+  if (agreement.worst_bar >= 0)
+    std::printf(" (bar %lld)", static_cast<long long>(agreement.worst_bar));
+  std::printf("\n");
   return agreement;
 }
 
