@@ -256,6 +256,12 @@ void ExpectSaveRestoreContinues(const CandleSeries& series, std::string_view nam
   for (size_t bar = 0; bar < mid; ++bar) original->Update(series.candles[bar]);
   original->Update(PartialBar(series.candles[mid], 1));  // a newest bar still changing
   for (size_t bar = mid; bar < mid + 500; ++bar) used->Update(series.candles[bar]);
+  // The state of an indicator that saw nothing resets one.
+  ASSERT_OK(used->RestoreState(fresh->SaveState()));
+  EXPECT_EQ(used->bars(), 0);
+  EXPECT_EQ(used->SaveState(), fresh->SaveState());
+  for (size_t bar = mid; bar < mid + 500; ++bar) used->Update(series.candles[bar]);
+
   const std::string bytes = original->SaveState();
   ASSERT_OK(fresh->RestoreState(bytes));
   ASSERT_OK(used->RestoreState(bytes));

@@ -8,7 +8,8 @@
 //     const TaLibResult rsi = RunTaLib(1, [&](int end, int* begin, int* count, double** out) {
 //       return TA_RSI(0, end, series().close.data(), 14, begin, count, out[0]);
 //     });
-//     ExpectMatchesTaLib("rsi_14", {rsi});
+//     ExpectMatchesTaLib(series(), "rsi_14", rsi);
+//     ExpectStreamingContract(series(), "rsi_14", "ema_14");
 //   }
 #pragma once
 
@@ -83,7 +84,8 @@ Candle PartialBar(const Candle& final_bar, int stage);
 //   indicator fed the final bars before it and that version by Update(), and after
 //   the final version those of a fresh indicator fed only final bars (1e-9);
 // - SaveState() mid-series, RestoreState() into a fresh indicator and into one that
-//   saw other bars, then the same bars to all: identical values;
+//   saw other bars, then the same bars to all: identical values; RestoreState() of a
+//   fresh indicator's bytes resets one;
 // - RestoreState() of `other_name`'s bytes, or of truncated bytes, is
 //   InvalidArgument and leaves the indicator unchanged.
 void ExpectStreamingContract(const CandleSeries& series, std::string_view name,
