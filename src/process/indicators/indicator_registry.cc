@@ -8,6 +8,7 @@
 
 #include "factories.h"
 #include "indicator_base.h"
+#include "oscillators.h"
 #include "rtml/process/indicators/indicator.h"
 
 namespace rtml::process {
@@ -98,6 +99,43 @@ const std::vector<Entry>& Entries() {
         "sum(volume), NaN if their volume is 0"},
        {kPeriod},
        [](const Params& p) { return MakeVwap(p.Int(0)); }},
+      {{"rsi", "rsi_<period>", "rsi_14",
+        "relative strength index of close with Wilder's smoothing (TA_RSI)"},
+       {kPeriod},
+       [](const Params& p) { return MakeRsi(p.Int(0)); }},
+      {{"atr", "atr_<period>", "atr_14", "average true range, Wilder's smoothing (TA_ATR)"},
+       {kShortPeriod},
+       [](const Params& p) { return MakeAtr(p.Int(0)); }},
+      {{"natr", "natr_<period>", "natr_14", "average true range in percent of close (TA_NATR)"},
+       {kPeriod},
+       [](const Params& p) { return MakeNatr(p.Int(0)); }},
+      {{"adx", "adx_<period>", "adx_14", "average directional index (TA_ADX)"},
+       {kPeriod},
+       [](const Params& p) { return MakeAdx(p.Int(0)); }},
+      {{"plus_di", "plus_di_<period>", "plus_di_14", "plus directional indicator (TA_PLUS_DI)"},
+       {kPeriod},
+       [](const Params& p) { return MakePlusDi(p.Int(0)); }},
+      {{"minus_di", "minus_di_<period>", "minus_di_14",
+        "minus directional indicator (TA_MINUS_DI)"},
+       {kPeriod},
+       [](const Params& p) { return MakeMinusDi(p.Int(0)); }},
+      {{"stoch", "stoch_<fastk>_<slowk>_<slowd>", "stoch_5_3_3",
+        "slow stochastic with SMA smoothing: stoch_k_F_K_D, stoch_d_F_K_D (TA_STOCH)"},
+       {{"fastk", 1, kMaxPeriod}, {"slowk", 1, kMaxPeriod}, {"slowd", 1, kMaxPeriod}},
+       [](const Params& p) { return MakeStoch(p.Int(0), p.Int(1), p.Int(2)); }},
+      {{"stochrsi", "stochrsi_<period>_<fastk>_<fastd>", "stochrsi_14_14_3",
+        "stochastic of the RSI, SMA %D: stochrsi_k_N_K_D, stochrsi_d_N_K_D (TA_STOCHRSI)"},
+       {kPeriod, {"fastk", 1, kMaxPeriod}, {"fastd", 1, kMaxPeriod}},
+       [](const Params& p) { return MakeStochRsi(p.Int(0), p.Int(1), p.Int(2)); }},
+      {{"cci", "cci_<period>", "cci_20", "commodity channel index (TA_CCI)"},
+       {kPeriod},
+       [](const Params& p) { return MakeCci(p.Int(0)); }},
+      {{"mfi", "mfi_<period>", "mfi_14", "money flow index (TA_MFI)"},
+       {kPeriod},
+       [](const Params& p) { return MakeMfi(p.Int(0)); }},
+      {{"willr", "willr_<period>", "willr_14", "Williams' %R (TA_WILLR)"},
+       {kPeriod},
+       [](const Params& p) { return MakeWillr(p.Int(0)); }},
   };
   return entries;
 }
