@@ -36,8 +36,9 @@ class Indicator {
   virtual int64_t bars() const = 0;
   bool ready() const { return bars() > lookback(); }
 
-  // The feature names of the outputs, e.g. {"macd_12_26_9", "macd_signal_12_26_9",
-  // "macd_hist_12_26_9"}; the first is the indicator's own name.
+  // The feature names of the outputs: the indicator's own name for one output
+  // ("rsi_14"), else one name per output, e.g. {"macd_12_26_9",
+  // "macd_signal_12_26_9", "macd_hist_12_26_9"} or {"stoch_k_5_3_3", "stoch_d_5_3_3"}.
   virtual const std::vector<std::string>& output_names() const = 0;
   virtual double value(size_t output = 0) const = 0;
 
