@@ -1,0 +1,133 @@
+// Checkpoints: a stream cut anywhere, saved, restored into a new aggregator and
+// continued gives exactly the outputs of a run that never stopped.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "candle_reference.h"
+#include "rtml/process/candle_aggregator.h"
+#include "testing.h"
+
+namespace rtml::process {
+namespace {
+
+using testing::Event;
+using testing::Outputs;
+
+CandleAggregator MustCreate(const CandleAggregatorOptions& options) {
+  auto aggregator = CandleAggregator::Create(options);
+  EXPECT_TRUE(aggregator.ok()) << aggregator.status().ToString();
+  return std::move(aggregator).value();
+}
+
+std::vector<CandleAggregatorOptions> AllOptions() {
+  std::vector<CandleAggregatorOptions> all;
+  for (const LatePolicy late : {LatePolicy::kDeadLetter, LatePolicy::kUpdate}) {
+    for (const EmitMode emit : {EmitMode::kFinal, EmitMode::kCurrent}) {
+      for (const bool fill_gaps : {false, true}) {
+        all.push_back({.windows = {WindowSpec::Tumbling(1000), WindowSpec::Hopping(60'000, 15'000),
+                                   WindowSpec::Tumbling(10'000)},
+                       .grace_ms = 2000,
+                       .late = late,
+                       .emit = emit,
+                       .fill_gaps = fill_gaps,
+                       .allowed_lateness_ms = 30'000});
+      }
+    }
+  }
+  return all;
+}
+
+std::string Describe(const CandleAggregatorOptions& options) {
+  return std::string(LatePolicyName(options.late)) + "/" + std::string(EmitModeName(options.emit)) +
+         (options.fill_gaps ? "/gaps" : "");
+}
+
+// Runs `events`, stopping at each of `cuts` (ascending) to move the state into a
+// new aggregator through SaveState/RestoreState.
+Outputs RunWithRestarts(const CandleAggregatorOptions& options, const std::vector<Event>& events,
+                        const std::vector<size_t>& cuts) {
+  Outputs outputs;
+  CandleAggregator aggregator = MustCreate(options);
+  size_t done = 0;
+  for (const size_t cut : cuts) {
+    testing::Feed(aggregator, events, done, cut, false, &outputs);
+    done = cut;
+    const std::string state = aggregator.SaveState();
+    CandleAggregator restored = MustCreate(options);
+    EXPECT_OK(restored.RestoreState(state));
+    EXPECT_EQ(restored.SaveState(), state);
+    EXPECT_EQ(restored.watermark_ms(), aggregator.watermark_ms());
+    EXPECT_EQ(restored.open_windows(), aggregator.open_windows());
+    EXPECT_EQ(restored.retained_windows(), aggregator.retained_windows());
+    aggregator = std::move(restored);
+  }
+  testing::Feed(aggregator, events, done, events.size(), true, &outputs);
+  return outputs;
+}
+
+TEST(CandleSnapshotTest, RestoringAnywhereGivesTheUninterruptedOutputs) {
+  std::mt19937_64 random(42);
+  for (const CandleAggregatorOptions& options : AllOptions()) {
+    SCOPED_TRACE(Describe(options));
+    const std::vector<Event> events = testing::RandomEvents(random(), 3000);
+    const Outputs uninterrupted = RunWithRestarts(options, events, {});
+    ASSERT_FALSE(uninterrupted.updates.empty());
+    ASSERT_FALSE(uninterrupted.late.empty());
+    // One cut at each of 30 random points, then one run cut at all of them.
+    std::vector<size_t> cuts;
+    for (int i = 0; i < 30; ++i) {
+      cuts.push_back(std::uniform_int_distribution<size_t>(0, events.size())(random));
+      ASSERT_EQ(RunWithRestarts(options, events, {cuts.back()}), uninterrupted)
+          << "cut at " << cuts.back();
+    }
+    std::sort(cuts.begin(), cuts.end());
+    ASSERT_EQ(RunWithRestarts(options, events, cuts), uninterrupted);
+  }
+}
+
+TEST(CandleSnapshotTest, StateOfAnEmptyAndAFlushedAggregatorRoundTrips) {
+  const CandleAggregatorOptions options = AllOptions().back();
+  CandleAggregator aggregator = MustCreate(options);
+  CandleAggregator other = MustCreate(options);
+  ASSERT_OK(other.RestoreState(aggregator.SaveState()));
+  EXPECT_EQ(other.SaveState(), aggregator.SaveState());
+  Outputs outputs;
+  const std::vector<Event> events = testing::RandomEvents(1, 500);
+  testing::Feed(aggregator, events, 0, events.size(), true, &outputs);
+  ASSERT_OK(other.RestoreState(aggregator.SaveState()));
+  EXPECT_EQ(other.SaveState(), aggregator.SaveState());
+  EXPECT_EQ(other.open_windows(), 0);
+}
+
+TEST(CandleSnapshotTest, RefusesStatesOfOtherOptionsAndBrokenBytes) {
+  const std::vector<CandleAggregatorOptions> all = AllOptions();
+  CandleAggregator aggregator = MustCreate(all[2]);
+  Outputs outputs;
+  const std::vector<Event> events = testing::RandomEvents(9, 400);
+  testing::Feed(aggregator, events, 0, events.size(), false, &outputs);
+  const std::string state = aggregator.SaveState();
+
+  CandleAggregator other = MustCreate(all[3]);
+  const std::string other_before = other.SaveState();
+  const Status mismatch = other.RestoreState(state);
+  EXPECT_EQ(mismatch.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(mismatch.message().find("saved with other options"), std::string::npos)
+      << mismatch.message();
+  EXPECT_EQ(other.SaveState(), other_before);
+
+  CandleAggregator same = MustCreate(all[2]);
+  const std::string same_before = same.SaveState();
+  EXPECT_EQ(same.RestoreState("not a state").code(), StatusCode::kCorruption);
+  for (size_t size = 0; size < state.size(); size += 1 + size / 50) {
+    const Status status = same.RestoreState(state.substr(0, size));
+    EXPECT_EQ(status.code(), StatusCode::kCorruption) << "prefix of " << size << " bytes";
+  }
+  EXPECT_EQ(same.RestoreState(state + "x").code(), StatusCode::kCorruption);
+  EXPECT_EQ(same.SaveState(), same_before);
+  ASSERT_OK(same.RestoreState(state));
+  EXPECT_EQ(same.SaveState(), state);
+}
+
+}  // namespace
+}  // namespace rtml::process
