@@ -7,13 +7,13 @@
 
 #include "broker_flags.h"
 #include "command.h"
+#include "ensure_topic.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
 #include "rtml/ingest/kraken_backfill.h"
 #include "run_with_status.h"
 #include "stop_signal.h"
 #include "timestamp.h"
-#include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
@@ -103,7 +103,7 @@ ExitStatus Run(const Invocation& invocation) {
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
   for (const std::string& topic :
        {options->sink.topic, options->sink.dlq_topic, options->checkpoint_topic}) {
-    const Status ensured = EnsureTradeTopic(**broker, topic, static_cast<int32_t>(*partitions));
+    const Status ensured = EnsureTopic(**broker, topic, static_cast<int32_t>(*partitions));
     if (!ensured.ok()) return ExitStatus::Failure(ensured.WithContext("topic " + topic));
   }
   Result<std::unique_ptr<ingest::KrakenBackfill>> backfill =

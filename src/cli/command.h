@@ -39,6 +39,7 @@ const Command& ProduceCommand();
 const Command& ConsumeCommand();
 const Command& IngestCommand();
 const Command& BackfillCommand();
+const Command& PipelineCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

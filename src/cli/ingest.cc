@@ -8,12 +8,12 @@
 
 #include "broker_flags.h"
 #include "command.h"
+#include "ensure_topic.h"
 #include "rtml/core/duration.h"
 #include "rtml/ingest/live_feed.h"
 #include "rtml/ingest/trade_sink.h"
 #include "run_with_status.h"
 #include "stop_signal.h"
-#include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
@@ -92,7 +92,7 @@ ExitStatus Run(const Invocation& invocation) {
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
   for (const std::string& topic : {sink_options.topic, sink_options.dlq_topic}) {
-    const Status ensured = EnsureTradeTopic(**broker, topic, static_cast<int32_t>(*partitions));
+    const Status ensured = EnsureTopic(**broker, topic, static_cast<int32_t>(*partitions));
     if (!ensured.ok()) return ExitStatus::Failure(ensured.WithContext("topic " + topic));
   }
   Result<std::unique_ptr<stream::Producer>> producer = (*broker)->NewProducer();

@@ -11,13 +11,13 @@
 
 #include "broker_flags.h"
 #include "command.h"
+#include "ensure_topic.h"
 #include "rtml/core/clock.h"
 #include "rtml/ingest/capture_reader.h"
 #include "rtml/ingest/replay_pacer.h"
 #include "rtml/ingest/trade_sink.h"
 #include "status_line.h"
 #include "stop_signal.h"
-#include "trade_topics.h"
 
 namespace rtml::cli {
 namespace {
@@ -275,7 +275,7 @@ ExitStatus Run(const Invocation& invocation) {
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(invocation.flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
   for (const std::string& topic : {args->topic, args->dlq_topic}) {
-    if (Status s = EnsureTradeTopic(**broker, topic, args->create_partitions); !s.ok()) {
+    if (Status s = EnsureTopic(**broker, topic, args->create_partitions); !s.ok()) {
       return ExitStatus::Failure(s.WithContext("topic " + topic));
     }
   }

@@ -1,8 +1,8 @@
-#include "trade_topics.h"
+#include "ensure_topic.h"
 
 namespace rtml::cli {
 
-Status EnsureTradeTopic(stream::Broker& broker, const std::string& name, int32_t partitions) {
+Status EnsureTopic(stream::Broker& broker, const std::string& name, int32_t partitions) {
   Result<stream::TopicDescription> topic = broker.DescribeTopic(name);
   if (topic.ok()) return Status::Ok();
   if (topic.status().code() != StatusCode::kNotFound) return topic.status();

@@ -1,0 +1,59 @@
+// PipelineConfig: the stages of a pipeline as declared in YAML, checked before
+// anything runs (unknown keys, bad durations, unknown feature names: every error
+// names the file and the place in it).
+//
+//   name: market                      # names checkpoints and consumer groups
+//   stages:
+//     - name: candles
+//       kind: candles                 # trades -> candles
+//       input: trades                 # defaults as shown
+//       output: candles
+//       dlq: candles.dlq
+//       windows: [1s, 60s, 300s]      # tumbling; "60s/15s" is size/hop (hopping)
+//       grace: 0s                     # how long a window waits for late trades
+//       late: dlq                     # dlq | update (re-emit the corrected candle)
+//       allowed_lateness: 0s          # update only: how long after closing
+//       emit: final                   # final | current (every update)
+//       fill_gaps: false              # flat candles for empty windows between trades
+//     - name: features
+//       kind: features                # candles -> features
+//       input: candles
+//       output: features
+//       dlq: features.dlq
+//       candle_seconds: [60]          # which candles (default: all)
+//       features: [rsi_14, ema_21, macd_12_26_9, bbands_20_2]
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rtml/core/result.h"
+#include "rtml/process/operators.h"
+
+namespace rtml::process {
+
+struct StageConfig {
+  std::string name;
+  std::variant<CandlesStageOptions, FeaturesStageOptions> options;
+
+  const std::string& input() const;
+  // The stage's output and dead-letter topics.
+  std::vector<std::string> outputs() const;
+  // Makes the operator of one input partition.
+  OperatorFactory Factory() const;
+};
+
+struct PipelineConfig {
+  std::string name;
+  std::vector<StageConfig> stages;  // in declaration order
+};
+
+// Parses YAML text; `origin` (a file name) prefixes every error:
+// "market.yaml: stages[1].features[2]: unknown indicator 'rsx_14' (known: ...)".
+Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_view origin);
+// Reads and parses a file (IOError naming it if it cannot be read).
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path);
+
+}  // namespace rtml::process

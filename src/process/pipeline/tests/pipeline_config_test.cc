@@ -1,0 +1,111 @@
+// Pipeline configs: what a user writes is what runs, and every mistake is caught
+// before anything runs, with the file and the place in it.
+#include "rtml/process/pipeline_config.h"
+
+#include <gtest/gtest.h>
+
+#include "testing.h"
+
+namespace rtml::process {
+namespace {
+
+constexpr std::string_view kMarket = R"(
+name: market
+stages:
+  - name: candles
+    kind: candles
+    input: trades
+    output: candles
+    windows: [1s, 60s, 300s/60s]
+    grace: 2s
+    late: update
+    allowed_lateness: 5m
+    emit: current
+    fill_gaps: true
+  - name: features
+    kind: features
+    candle_seconds: [60]
+    features: [rsi_14, ema_21, macd_12_26_9, bbands_20_2]
+)";
+
+std::string ErrorOf(std::string_view yaml) {
+  const Result<PipelineConfig> config = ParsePipelineConfig(yaml, "p.yaml");
+  return config.ok() ? "OK" : config.status().message();
+}
+
+TEST(PipelineConfigTest, ReadsEverySetting) {
+  ASSERT_OK_AND_ASSIGN(const PipelineConfig config, ParsePipelineConfig(kMarket, "market.yaml"));
+  EXPECT_EQ(config.name, "market");
+  ASSERT_EQ(config.stages.size(), 2u);
+  const auto& candles = std::get<CandlesStageOptions>(config.stages[0].options);
+  EXPECT_EQ(config.stages[0].name, "candles");
+  EXPECT_EQ(candles.input, "trades");
+  EXPECT_EQ(candles.dlq, "candles.dlq");
+  ASSERT_EQ(candles.aggregator.windows.size(), 3u);
+  EXPECT_EQ(candles.aggregator.windows[2], WindowSpec::Hopping(300'000, 60'000));
+  EXPECT_EQ(candles.aggregator.grace_ms, 2'000);
+  EXPECT_EQ(candles.aggregator.late, LatePolicy::kUpdate);
+  EXPECT_EQ(candles.aggregator.allowed_lateness_ms, 300'000);
+  EXPECT_EQ(candles.aggregator.emit, EmitMode::kCurrent);
+  EXPECT_TRUE(candles.aggregator.fill_gaps);
+  const auto& features = std::get<FeaturesStageOptions>(config.stages[1].options);
+  EXPECT_EQ(features.input, "candles");
+  EXPECT_EQ(features.output, "features");
+  EXPECT_EQ(features.candle_seconds, std::vector<int64_t>{60});
+  EXPECT_EQ(features.features.size(), 4u);
+  EXPECT_EQ(config.stages[1].outputs(), (std::vector<std::string>{"features", "features.dlq"}));
+}
+
+TEST(PipelineConfigTest, DefaultsAreThoseDocumented) {
+  ASSERT_OK_AND_ASSIGN(
+      const PipelineConfig config,
+      ParsePipelineConfig("name: p\nstages:\n  - {name: c, kind: candles}\n", "p"));
+  const auto& candles = std::get<CandlesStageOptions>(config.stages[0].options);
+  EXPECT_EQ(candles.output, "candles");
+  EXPECT_EQ(candles.aggregator.windows,
+            (std::vector<WindowSpec>{WindowSpec::Tumbling(1'000), WindowSpec::Tumbling(60'000),
+                                     WindowSpec::Tumbling(300'000)}));
+  EXPECT_EQ(candles.aggregator.late, LatePolicy::kDeadLetter);
+  EXPECT_EQ(candles.aggregator.emit, EmitMode::kFinal);
+  EXPECT_FALSE(candles.aggregator.fill_gaps);
+}
+
+TEST(PipelineConfigTest, MistakesNameTheFileAndThePlace) {
+  const std::string stage = "name: p\nstages:\n  - name: f\n    kind: features\n";
+  EXPECT_EQ(ErrorOf(stage + "    features: [rsi_14, rsx_14]\n")
+                .rfind("p.yaml: stages[0].features[1]: ", 0),
+            0u)
+      << ErrorOf(stage + "    features: [rsi_14, rsx_14]\n");
+  EXPECT_NE(ErrorOf(stage + "    features: [rsi_0]\n").find("stages[0].features[0]"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(stage + "    features: [rsi_14]\n    candle_secs: [60]\n"),
+            "p.yaml: stages[0].candle_secs: unknown setting");
+  EXPECT_NE(ErrorOf(stage).find("stages[0].features: declare at least one"), std::string::npos);
+  EXPECT_NE(ErrorOf(stage + "    features: [rsi_14]\n    candle_seconds: [sixty]\n")
+                .find("candle_seconds[0]: 'sixty' is not a positive whole number"),
+            std::string::npos);
+  const std::string candles = "name: p\nstages:\n  - name: c\n    kind: candles\n";
+  EXPECT_NE(ErrorOf(candles + "    grace: 2 seconds\n").find("stages[0].grace: "),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(candles + "    windows: [1s, 1m/2m]\n").find("stages[0]"), std::string::npos);
+  EXPECT_EQ(ErrorOf(candles + "    late: drop\n"),
+            "p.yaml: stages[0].late: expected dlq or update");
+  EXPECT_EQ(ErrorOf(candles + "    emit: all\n"),
+            "p.yaml: stages[0].emit: expected final or current");
+  EXPECT_NE(ErrorOf(candles + "    output: 'bad topic'\n").find("stages[0].output: "),
+            std::string::npos);
+  EXPECT_EQ(
+      ErrorOf("name: p\nstages:\n  - {name: c, kind: candles}\n  - {name: c, kind: candles}\n"),
+      "p.yaml: stages[1]: a second stage named 'c'");
+  EXPECT_EQ(ErrorOf("name: p\nstages:\n  - {name: c, kind: joins}\n"),
+            "p.yaml: stages[0].kind: expected candles or features, not 'joins'");
+  EXPECT_EQ(ErrorOf("stages: []\n"), "p.yaml: name: the pipeline needs a name");
+  EXPECT_EQ(ErrorOf("name: p\n"), "p.yaml: stages: declare at least one stage");
+  EXPECT_EQ(ErrorOf("name: p\nstages: [{name: c, kind: candles}]\nextra: 1\n"),
+            "p.yaml: extra: unknown setting");
+  EXPECT_NE(ErrorOf("name: [unclosed\n").find("p.yaml: not YAML"), std::string::npos);
+  EXPECT_FALSE(LoadPipelineConfig("/nonexistent/p.yaml").ok());
+}
+
+}  // namespace
+}  // namespace rtml::process
