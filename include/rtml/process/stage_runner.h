@@ -50,6 +50,8 @@ struct StageOptions {
 struct StageStats {
   int64_t records_in = 0;
   int64_t records_out = 0;
+  int64_t dead_letters = 0;     // of records_out, those to a topic other than the first output
+  int64_t newest_input_ms = 0;  // timestamp of the newest input record processed
   int64_t replays_skipped = 0;  // outputs a restart found already written
   int64_t checkpoints = 0;      // checkpoint rounds
   int64_t restored = 0;         // partitions restored from a checkpoint

@@ -1,5 +1,6 @@
 #include "rtml/process/stage_runner.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -149,12 +150,14 @@ Result<StageRunner::Partition*> StageRunner::PartitionFor(int32_t id) {
 Status StageRunner::Emit(Partition& partition, int64_t source_offset,
                          std::vector<OutputRecord>& outputs) {
   int64_t skipped = 0;
+  int64_t dead_letters = 0;
   for (size_t i = 0; i < outputs.size(); ++i) {
     if (partition.written.erase({source_offset, static_cast<int64_t>(i)}) > 0) {
       ++skipped;
       continue;
     }
     const OutputRecord& out = outputs[i];
+    dead_letters += out.topic != options_.output_topics.front();
     const std::string source = SourceText(partition.id, source_offset, i);
     const stream::HeaderView header{kSourceHeader, source};
     RTML_RETURN_IF_ERROR(producer_->Produce(out.topic, {.key = out.key,
@@ -164,12 +167,14 @@ Status StageRunner::Emit(Partition& partition, int64_t source_offset,
   }
   std::lock_guard lock(mu_);
   stats_.records_out += static_cast<int64_t>(outputs.size()) - skipped;
+  stats_.dead_letters += dead_letters;
   stats_.replays_skipped += skipped;
   return Status::Ok();
 }
 
 Status StageRunner::ProcessBatch(std::span<const stream::ConsumedRecord> records) {
   int64_t processed = 0;
+  int64_t newest_input_ms = 0;
   for (const stream::ConsumedRecord& record : records) {
     RTML_ASSIGN_OR_RETURN(Partition * partition, PartitionFor(record.partition));
     // Only the expected offset goes in: older ones are reflected in the state
@@ -184,10 +189,12 @@ Status StageRunner::ProcessBatch(std::span<const stream::ConsumedRecord> records
     RTML_RETURN_IF_ERROR(Emit(*partition, record.offset, outputs_));
     ++partition->next_offset;
     ++processed;
+    newest_input_ms = std::max(newest_input_ms, record.timestamp_ms);
   }
   {
     std::lock_guard lock(mu_);
     stats_.records_in += processed;
+    stats_.newest_input_ms = std::max(stats_.newest_input_ms, newest_input_ms);
   }
   // Seeks invalidate the batch's records, so they wait until it is done.
   for (auto& [id, partition] : partitions_) {
