@@ -1,18 +1,21 @@
-// Watermark: how far event time has come, as one operator sees it.
+// Watermark: how far event time has come, as one operator sees it for one key.
 //
-// The watermark is the largest event time the operator has seen (no allowance is
-// subtracted: out-of-order tolerance is each window's grace), or a time the caller
-// advances it to (AdvanceTo, for an idle input or the end of it). It never goes
-// back. A window [s, e) with grace g is closed once value() >= e + g.
+// The watermark is the largest event time seen (no allowance is subtracted:
+// out-of-order tolerance is each window's grace), or a time the caller advances it
+// to (AdvanceTo, for an idle input or the end of it). It never goes back. A window
+// [s, e) with grace g is closed once value() >= e + g.
 //
-// Scope: one watermark per operator, shared by all its keys. An operator runs per
-// input partition (operator.h), so this is closing by partition, as Quix Streams'
-// default: a quiet pair's windows still close when other pairs' trades move time on,
-// and a pair that lags the others by more than the grace has its trades treated as
-// late. The alternatives are a watermark per key (a window closes only when its
-// own key moves on: a pair that stops trading keeps its last window open until
-// an idle flush) or per source partition of a merged input (the minimum over
-// partitions). Not thread-safe.
+// Scope: the operator chooses. CandleAggregator keeps one per key (pair): a key's
+// windows close on its own event time only, so the results do not depend on how
+// the keys' records interleave (a live feed mixes pairs by time, a backfill sends
+// one pair's whole range after another's), and a key that lags the others is not
+// late for it. The price is that a key that stops trading keeps its last window
+// open until its next record or an advance of every key (idle input, the end of a
+// bounded run). The alternatives are one watermark per operator, shared by its
+// keys (closing by partition, as Quix Streams' default: quiet keys close with the
+// others, but a key behind the others by more than the grace is late) or per
+// source partition of a merged input (the minimum over partitions).
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>

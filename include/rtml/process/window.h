@@ -10,8 +10,9 @@
 //     windows. hop need not divide size (size 60 s, hop 25 s: windows [0, 60 s),
 //     [25 s, 85 s), [50 s, 110 s), ...).
 //
-// Closing. A window [s, e) closes when the watermark (watermark.h) reaches
-// e + grace_ms: from then on its result is final, and an event for it is late.
+// Closing. A window [s, e) closes when the watermark (watermark.h) of its key
+// reaches e + grace_ms: from then on its result is final, and an event for it is
+// late.
 // LatePolicy says what happens to late events, EmitMode when results are emitted.
 //
 // Value types; any thread may use its own copy.
@@ -73,8 +74,8 @@ enum class LatePolicy {
   // with a reason naming the window and how late it is, for a dead-letter topic.
   kDeadLetter,
   // The closed window takes it and its corrected result is emitted again, while the
-  // watermark is below end + grace + allowed lateness; later events are rejected
-  // as kDeadLetter does ("too late").
+  // watermark of its key is below end + grace + allowed lateness; later events are
+  // rejected as kDeadLetter does ("too late").
   kUpdate,
 };
 

@@ -7,7 +7,9 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "candle_accumulator.h"
 #include "rtml/core/state_bytes.h"
@@ -16,7 +18,8 @@
 namespace rtml::process {
 namespace {
 
-constexpr std::string_view kStateTag = "rtml.candle_aggregator.v1";
+// v2: a watermark per pair (v1 had one per aggregator).
+constexpr std::string_view kStateTag = "rtml.candle_aggregator.v2";
 
 struct Window {
   CandleAccumulator candle;
@@ -32,15 +35,33 @@ struct Series {
   double last_close = 0;
 };
 
-using PairSeries = std::map<std::string, std::vector<Series>, std::less<>>;
-
-// A window that closes (or expires) when the watermark reaches `at`.
+// A window of one pair that closes (or expires) when the pair's watermark reaches
+// `at`.
 struct Due {
   int64_t at = 0;
-  std::string pair;
   size_t spec = 0;
   int64_t index = 0;
   auto operator<=>(const Due&) const = default;
+};
+
+// Everything of one pair: its watermark, its series (one per spec), and its windows
+// by when they close or expire.
+struct Pair {
+  Watermark watermark;
+  std::vector<Series> series;
+  std::set<Due> closing;   // open windows
+  std::set<Due> expiring;  // closed windows kept for late updates
+};
+
+using Pairs = std::map<std::string, Pair, std::less<>>;
+
+// A window of some pair, in the order AdvanceWatermark/Flush close them.
+struct PairDue {
+  int64_t at = 0;
+  std::string_view pair;
+  size_t spec = 0;
+  int64_t index = 0;
+  auto operator<=>(const PairDue&) const = default;
 };
 
 // Every option, so that a state is only restored under the options it was made with.
@@ -106,10 +127,7 @@ Status CandleAggregatorOptions::Validate() const {
 struct CandleAggregator::State {
   CandleAggregatorOptions options;
   std::string options_text;
-  Watermark watermark;
-  PairSeries pairs;
-  std::set<Due> closing;   // open windows
-  std::set<Due> expiring;  // closed windows kept for late updates
+  Pairs pairs;
 
   int64_t CloseAt(size_t spec, int64_t index) const {
     return options.windows[spec].EndOf(index) + options.grace_ms;
@@ -145,47 +163,77 @@ struct CandleAggregator::State {
     }
   }
 
-  void Advance(int64_t t_ms, std::vector<CandleUpdate>* out) {
-    if (!watermark.AdvanceTo(t_ms)) return;
-    while (!closing.empty() && closing.begin()->at <= watermark.value()) {
-      Close(std::move(closing.extract(closing.begin()).value()), out);
-    }
-    while (!expiring.empty() && expiring.begin()->at <= watermark.value()) {
-      const Due due = std::move(expiring.extract(expiring.begin()).value());
-      pairs.find(due.pair)->second[due.spec].windows.erase(due.index);
+  // Drops the kept windows of `pair` that its watermark has expired.
+  static void Expire(Pair& pair) {
+    while (!pair.expiring.empty() && pair.expiring.begin()->at <= pair.watermark.value()) {
+      const Due due = pair.expiring.extract(pair.expiring.begin()).value();
+      pair.series[due.spec].windows.erase(due.index);
     }
   }
 
-  void Close(Due due, std::vector<CandleUpdate>* out) {
-    Series& series = pairs.find(due.pair)->second[due.spec];
+  // Moves one pair's watermark to `t_ms`, closing its windows in order of
+  // (close time, spec, start).
+  void AdvancePair(const std::string& name, Pair& pair, int64_t t_ms,
+                   std::vector<CandleUpdate>* out) {
+    if (!pair.watermark.AdvanceTo(t_ms)) return;
+    while (!pair.closing.empty() && pair.closing.begin()->at <= pair.watermark.value()) {
+      Close(name, pair, pair.closing.extract(pair.closing.begin()).value(), out);
+    }
+    Expire(pair);
+  }
+
+  // Moves every pair's watermark to `t_ms`, closing their windows in order of
+  // (close time, pair, spec, start).
+  void AdvanceAll(int64_t t_ms, std::vector<CandleUpdate>* out) {
+    std::vector<PairDue> due;
+    for (auto& [name, pair] : pairs) {
+      if (!pair.watermark.AdvanceTo(t_ms)) continue;
+      for (const Due& window : pair.closing) {
+        if (window.at > pair.watermark.value()) break;
+        due.push_back({window.at, name, window.spec, window.index});
+      }
+    }
+    std::sort(due.begin(), due.end());
+    for (const PairDue& window : due) {
+      const auto it = pairs.find(window.pair);
+      Pair& pair = it->second;
+      const Due key{window.at, window.spec, window.index};
+      pair.closing.erase(key);
+      Close(it->first, pair, key, out);
+    }
+    for (auto& [name, pair] : pairs) Expire(pair);
+  }
+
+  void Close(const std::string& name, Pair& pair, Due due, std::vector<CandleUpdate>* out) {
+    Series& series = pair.series[due.spec];
     const auto it = series.windows.find(due.index);
     const CandleAccumulator& candle = it->second.candle;
     // Windows of one series close in index order, and late ones are created closed.
     assert(!series.has_last || series.last_index < due.index);
     if (options.fill_gaps && series.has_last) {
-      EmitFlats(due.pair, due.spec, series.last_index + 1, due.index - 1, series.last_close,
+      EmitFlats(name, due.spec, series.last_index + 1, due.index - 1, series.last_close,
                 /*correction=*/false, out);
     }
     if (options.emit == EmitMode::kFinal) {
-      out->push_back({MakeCandle(due.pair, due.spec, due.index, candle), true, false});
+      out->push_back({MakeCandle(name, due.spec, due.index, candle), true, false});
     }
     series.has_last = true;
     series.last_index = due.index;
     series.last_close = candle.close();
     const int64_t expire_at = due.at + options.allowed_lateness_ms;
-    if (options.late == LatePolicy::kUpdate && expire_at > watermark.value()) {
+    if (options.late == LatePolicy::kUpdate && expire_at > pair.watermark.value()) {
       it->second.closed = true;
       due.at = expire_at;
-      expiring.insert(std::move(due));
+      pair.expiring.insert(due);
     } else {
       series.windows.erase(it);
     }
   }
 
-  void AddOpen(const ingest::Trade& trade, Series& series, size_t spec, int64_t index,
+  void AddOpen(const ingest::Trade& trade, Pair& pair, size_t spec, int64_t index,
                std::vector<CandleUpdate>* out) {
-    auto [it, created] = series.windows.try_emplace(index);
-    if (created) closing.insert({CloseAt(spec, index), trade.pair, spec, index});
+    auto [it, created] = pair.series[spec].windows.try_emplace(index);
+    if (created) pair.closing.insert({CloseAt(spec, index), spec, index});
     it->second.candle.Add(trade.price, trade.qty, trade.ts_ms, trade.trade_id);
     if (options.emit == EmitMode::kCurrent) {
       out->push_back({MakeCandle(trade.pair, spec, index, it->second.candle), false, false});
@@ -193,12 +241,13 @@ struct CandleAggregator::State {
   }
 
   // kUpdate: a trade for closed window `index`, within the allowed lateness.
-  void AddLate(const ingest::Trade& trade, Series& series, size_t spec, int64_t index,
+  void AddLate(const ingest::Trade& trade, Pair& pair, size_t spec, int64_t index,
                std::vector<CandleUpdate>* out) {
+    Series& series = pair.series[spec];
     auto [it, created] = series.windows.try_emplace(index);
     if (created) {
       it->second.closed = true;
-      expiring.insert({ExpireAt(spec, index), trade.pair, spec, index});
+      pair.expiring.insert({ExpireAt(spec, index), spec, index});
     }
     const CandleAccumulator& candle = it->second.candle;
     const bool close_moved =
@@ -232,8 +281,8 @@ struct CandleAggregator::State {
     if (late.watermark_ms == Watermark::kEnd) {
       reason += " arrived after the end of the input (Flush)";
     } else {
-      reason += " is " + std::to_string(late.watermark_ms - trade.ts_ms) +
-                " ms behind the watermark " + std::to_string(late.watermark_ms);
+      reason += " is " + std::to_string(late.watermark_ms - trade.ts_ms) + " ms behind the " +
+                trade.pair + " watermark " + std::to_string(late.watermark_ms);
     }
     for (size_t i = 0; i < late.windows.size(); ++i) {
       const LateWindow& window = late.windows[i];
@@ -273,21 +322,21 @@ Status CandleAggregator::Add(const ingest::Trade& trade, std::vector<CandleUpdat
   RTML_RETURN_IF_ERROR(CheckTrade(trade));
   State& state = *state_;
   const CandleAggregatorOptions& options = state.options;
-  state.Advance(trade.ts_ms, out);
-  auto [pair, created] = state.pairs.try_emplace(trade.pair);
-  if (created) pair->second.resize(options.windows.size());
+  auto [it, created] = state.pairs.try_emplace(trade.pair);
+  Pair& pair = it->second;
+  if (created) pair.series.resize(options.windows.size());
+  state.AdvancePair(it->first, pair, trade.ts_ms, out);
   LateRecord late;
   for (size_t spec = 0; spec < options.windows.size(); ++spec) {
     const WindowSpec& window = options.windows[spec];
     const WindowRange range = window.WindowsOf(trade.ts_ms);
     for (int64_t index = range.first; index <= range.last; ++index) {
-      Series& series = pair->second[spec];
       const int64_t end = window.EndOf(index);
-      if (!state.watermark.Passed(end, options.grace_ms)) {
-        state.AddOpen(trade, series, spec, index, out);
+      if (!pair.watermark.Passed(end, options.grace_ms)) {
+        state.AddOpen(trade, pair, spec, index, out);
       } else if (options.late == LatePolicy::kUpdate &&
-                 !state.watermark.Passed(end, options.grace_ms + options.allowed_lateness_ms)) {
-        state.AddLate(trade, series, spec, index, out);
+                 !pair.watermark.Passed(end, options.grace_ms + options.allowed_lateness_ms)) {
+        state.AddLate(trade, pair, spec, index, out);
       } else {
         late.windows.push_back({.candle_seconds = window.size_ms / 1000,
                                 .window_start_ms = window.StartOf(index),
@@ -298,7 +347,7 @@ Status CandleAggregator::Add(const ingest::Trade& trade, std::vector<CandleUpdat
   }
   if (!late.windows.empty()) {
     late.trade = trade;
-    late.watermark_ms = state.watermark.value();
+    late.watermark_ms = pair.watermark.value();
     late.reason = state.LateReason(late);
     rejected->push_back(std::move(late));
   }
@@ -306,22 +355,22 @@ Status CandleAggregator::Add(const ingest::Trade& trade, std::vector<CandleUpdat
 }
 
 void CandleAggregator::AdvanceWatermark(int64_t t_ms, std::vector<CandleUpdate>* out) {
-  state_->Advance(std::min(t_ms, kMaxEventTimeMs), out);
+  state_->AdvanceAll(std::min(t_ms, kMaxEventTimeMs), out);
 }
 
 void CandleAggregator::Flush(std::vector<CandleUpdate>* out) {
-  state_->Advance(Watermark::kEnd, out);
+  state_->AdvanceAll(Watermark::kEnd, out);
 }
 
 std::string CandleAggregator::SaveState() const {
   const State& state = *state_;
   StateWriter writer(kStateTag);
   writer.PutString(state.options_text);
-  writer.Put(state.watermark.value());
   writer.Put<uint64_t>(state.pairs.size());
-  for (const auto& [pair, series_list] : state.pairs) {
-    writer.PutString(pair);
-    for (const Series& series : series_list) {
+  for (const auto& [name, pair] : state.pairs) {
+    writer.PutString(name);
+    writer.Put(pair.watermark.value());
+    for (const Series& series : pair.series) {
       writer.Put<uint8_t>(series.has_last);
       writer.Put(series.last_index);
       writer.Put(series.last_close);
@@ -349,23 +398,27 @@ Status CandleAggregator::State::Restore(std::string_view bytes) {
     return Status::InvalidArgument("candle aggregator state: saved with other options (" +
                                    saved_options + "), not " + options_text);
   }
-  int64_t saved_watermark = 0;
   uint64_t pair_count = 0;
-  if (!reader.Get(&saved_watermark) || !reader.Get(&pair_count)) return corrupt("truncated");
-  Watermark restored_watermark;
-  restored_watermark.AdvanceTo(saved_watermark);
-  PairSeries restored;
-  std::set<Due> restored_closing;
-  std::set<Due> restored_expiring;
+  if (!reader.Get(&pair_count)) return corrupt("truncated");
+  Pairs restored;
   for (uint64_t p = 0; p < pair_count; ++p) {
-    std::string pair;
-    if (!reader.GetString(&pair) || pair.empty() || restored.contains(pair)) {
+    std::string name;
+    int64_t saved_watermark = 0;
+    if (!reader.GetString(&name) || name.empty() || restored.contains(name)) {
       return corrupt("bad pair name");
     }
-    std::vector<Series>& series_list = restored[pair];
-    series_list.resize(options.windows.size());
-    for (size_t spec = 0; spec < series_list.size(); ++spec) {
-      Series& series = series_list[spec];
+    // A pair's watermark is its newest trade time, an advance (at most
+    // kMaxEventTimeMs) or the end of the input.
+    if (!reader.Get(&saved_watermark) ||
+        (saved_watermark != Watermark::kEnd &&
+         (saved_watermark < -kMaxEventTimeMs || saved_watermark > kMaxEventTimeMs))) {
+      return corrupt("bad watermark of " + name);
+    }
+    Pair& pair = restored[name];
+    pair.watermark.AdvanceTo(saved_watermark);
+    pair.series.resize(options.windows.size());
+    for (size_t spec = 0; spec < pair.series.size(); ++spec) {
+      Series& series = pair.series[spec];
       uint8_t has_last = 0;
       uint64_t window_count = 0;
       if (!reader.Get(&has_last) || !reader.Get(&series.last_index) ||
@@ -378,39 +431,56 @@ Status CandleAggregator::State::Restore(std::string_view bytes) {
         uint8_t closed = 0;
         Window window;
         if (!reader.Get(&index) || !reader.Get(&closed) || closed > 1 ||
-            !window.candle.Restore(&reader) || std::abs(index) > kMaxEventTimeMs) {
+            !window.candle.Restore(&reader) || index < -kMaxEventTimeMs ||
+            index > kMaxEventTimeMs) {
           return corrupt("truncated window");
         }
         window.closed = closed == 1;
-        // An open window must still be open at the watermark, a kept one closed but
-        // not expired (and kept under kUpdate only).
+        // An open window must still be open at its pair's watermark, a kept one
+        // closed but not expired (and kept under kUpdate only).
         const int64_t due = window.closed ? ExpireAt(spec, index) : CloseAt(spec, index);
         const bool fits =
             due > saved_watermark && (!window.closed || (options.late == LatePolicy::kUpdate &&
                                                          CloseAt(spec, index) <= saved_watermark));
         if (!fits || !series.windows.emplace(index, std::move(window)).second) {
-          return corrupt("window " + std::to_string(index) + " of " + pair +
-                         " does not fit the watermark");
+          return corrupt("window " + std::to_string(index) + " of " + name +
+                         " does not fit its watermark");
         }
-        (closed == 1 ? restored_expiring : restored_closing).insert({due, pair, spec, index});
+        (closed == 1 ? pair.expiring : pair.closing).insert({due, spec, index});
       }
     }
   }
   if (!reader.done()) return corrupt("trailing bytes");
-  watermark = restored_watermark;
   pairs = std::move(restored);
-  closing = std::move(restored_closing);
-  expiring = std::move(restored_expiring);
   return Status::Ok();
 }
 
 const CandleAggregatorOptions& CandleAggregator::options() const { return state_->options; }
-int64_t CandleAggregator::watermark_ms() const { return state_->watermark.value(); }
-int64_t CandleAggregator::open_windows() const {
-  return static_cast<int64_t>(state_->closing.size());
+
+int64_t CandleAggregator::watermark_ms() const {
+  if (state_->pairs.empty()) return Watermark::kNone;
+  int64_t lowest = Watermark::kEnd;
+  for (const auto& [name, pair] : state_->pairs) lowest = std::min(lowest, pair.watermark.value());
+  return lowest;
 }
+
+int64_t CandleAggregator::watermark_ms(std::string_view pair) const {
+  const auto it = state_->pairs.find(pair);
+  return it == state_->pairs.end() ? Watermark::kNone : it->second.watermark.value();
+}
+
+int64_t CandleAggregator::open_windows() const {
+  int64_t count = 0;
+  for (const auto& [name, pair] : state_->pairs) count += static_cast<int64_t>(pair.closing.size());
+  return count;
+}
+
 int64_t CandleAggregator::retained_windows() const {
-  return static_cast<int64_t>(state_->expiring.size());
+  int64_t count = 0;
+  for (const auto& [name, pair] : state_->pairs) {
+    count += static_cast<int64_t>(pair.expiring.size());
+  }
+  return count;
 }
 
 }  // namespace rtml::process

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "candle_reference.h"
+#include "rtml/process/watermark.h"
 #include "testing.h"
 
 namespace rtml::process {
@@ -213,6 +214,7 @@ TEST(CandleAggregatorTest, FinalEmitsOnceWhenTheWatermarkPassesEndPlusGrace) {
   EXPECT_EQ(h.out[0], (CandleUpdate{{"X", 1, 1000, 2000, 9, 12, 9, 12, 5, 11, 3}, true, false}));
   EXPECT_TRUE(h.late.empty());
   EXPECT_EQ(h.aggregator.watermark_ms(), 2500);
+  EXPECT_EQ(h.aggregator.watermark_ms("X"), 2500);
 }
 
 TEST(CandleAggregatorTest, OpenAndCloseTiesGoByTradeId) {
@@ -245,19 +247,22 @@ TEST(CandleAggregatorTest, DeadLetterNamesTheWindowAndHowLate) {
       {.windows = {WindowSpec::Tumbling(1000), WindowSpec::Tumbling(60'000)}, .grace_ms = 100});
   h.Add("BTCUSDT", 1, 1500, 10);
   h.Add("ETHUSDT", 2, 3500, 20);
-  h.Add("BTCUSDT", 3, 1600, 11);
+  h.Add("BTCUSDT", 3, 1600, 11);  // ETHUSDT's time does not close BTCUSDT's windows
+  EXPECT_TRUE(h.late.empty());
+  h.Add("BTCUSDT", 4, 3500, 12);
+  h.Add("BTCUSDT", 5, 1700, 13);
   ASSERT_EQ(h.late.size(), 1u);
-  EXPECT_EQ(h.late[0].trade, MakeTrade("BTCUSDT", 3, 1600, 11));
+  EXPECT_EQ(h.late[0].trade, MakeTrade("BTCUSDT", 5, 1700, 13));
   EXPECT_EQ(h.late[0].watermark_ms, 3500);
   EXPECT_EQ(h.late[0].windows, (std::vector<LateWindow>{{1, 1000, 2000, false}}));
   EXPECT_EQ(h.late[0].reason,
-            "late: trade 3 at 1600 is 1900 ms behind the watermark 3500; BTCUSDT 1s candle "
-            "[1000, 2000) closed at 2100 (end + grace 100 ms)");
+            "late: trade 5 at 1700 is 1800 ms behind the BTCUSDT watermark 3500; BTCUSDT 1s "
+            "candle [1000, 2000) closed at 2100 (end + grace 100 ms)");
   // The 60 s candle took it; the 1 s one kept its result.
   h.aggregator.Flush(&h.out);
   const auto candles = testing::LastPerKey(h.out);
-  EXPECT_EQ(candles.at("BTCUSDT|1|1000").trade_count, 1);
-  EXPECT_EQ(candles.at("BTCUSDT|60|0").trade_count, 2);
+  EXPECT_EQ(candles.at("BTCUSDT|1|1000").trade_count, 2);
+  EXPECT_EQ(candles.at("BTCUSDT|60|0").trade_count, 4);
 }
 
 TEST(CandleAggregatorTest, UpdateReEmitsCorrectionsUntilTheAllowedLateness) {
@@ -277,7 +282,7 @@ TEST(CandleAggregatorTest, UpdateReEmitsCorrectionsUntilTheAllowedLateness) {
   ASSERT_EQ(h.late.size(), 1u);
   EXPECT_EQ(h.late[0].windows, (std::vector<LateWindow>{{1, 1000, 2000, true}}));
   EXPECT_EQ(h.late[0].reason,
-            "too late: trade 5 at 1800 is 5200 ms behind the watermark 7000; X 1s candle "
+            "too late: trade 5 at 1800 is 5200 ms behind the X watermark 7000; X 1s candle "
             "[1000, 2000) closed at 2000 (end + grace 0 ms) and took late trades until 7000 "
             "(allowed lateness 5000 ms)");
   // A closed window without trades takes a late one too.
@@ -429,6 +434,175 @@ TEST(CandleAggregatorTest, MemoryStaysBounded) {
       ASSERT_LE(aggregator.retained_windows(), policy == LatePolicy::kUpdate ? kept_bound : 0);
     }
   }
+}
+
+// Per pair: the updates of each CandleKey, in the order they were emitted.
+std::map<std::string, std::vector<CandleUpdate>> UpdatesPerKey(
+    const std::vector<CandleUpdate>& updates) {
+  std::map<std::string, std::vector<CandleUpdate>> per_key;
+  for (const CandleUpdate& update : updates) per_key[CandleKey(update.candle)].push_back(update);
+  return per_key;
+}
+
+// The invariant behind per-pair watermarks: the same trades of several pairs, fed
+// interleaved by time (as live ingestion mixes them) or grouped pair by pair (as a
+// backfill writes them), each pair in time order, give the same candles with no
+// late trade, under every policy and mode.
+TEST(CandleAggregatorTest, InterleavedAndGroupedPairsGiveTheSameCandles) {
+  std::vector<Trade> interleaved = testing::TradesOf(testing::RandomEvents(21, 8000, 4));
+  std::sort(interleaved.begin(), interleaved.end(), [](const Trade& a, const Trade& b) {
+    return a.ts_ms != b.ts_ms ? a.ts_ms < b.ts_ms : a.trade_id < b.trade_id;
+  });
+  // Pair by pair, the last pair first: each pair's trades in the same order.
+  std::vector<Trade> grouped = interleaved;
+  std::stable_sort(grouped.begin(), grouped.end(),
+                   [](const Trade& a, const Trade& b) { return a.pair > b.pair; });
+  ASSERT_NE(grouped, interleaved);
+  // A single watermark would have made most of the grouped trades late: their 1 s
+  // window ended (plus the largest grace below) before the newest trade of the
+  // pairs before them.
+  int64_t newest = std::numeric_limits<int64_t>::min();
+  size_t behind = 0;
+  for (const Trade& trade : grouped) {
+    behind += trade.ts_ms - trade.ts_ms % 1000 + 1000 + 1500 <= newest;
+    newest = std::max(newest, trade.ts_ms);
+  }
+  ASSERT_GT(behind, grouped.size() / 2);
+
+  const auto feed = [](const CandleAggregatorOptions& options, const std::vector<Trade>& trades) {
+    Outputs outputs;
+    auto aggregator = CandleAggregator::Create(options);
+    EXPECT_TRUE(aggregator.ok()) << aggregator.status().ToString();
+    for (const Trade& trade : trades) {
+      EXPECT_OK(aggregator->Add(trade, &outputs.updates, &outputs.late));
+    }
+    aggregator->Flush(&outputs.updates);
+    return outputs;
+  };
+  for (const LatePolicy late : {LatePolicy::kDeadLetter, LatePolicy::kUpdate}) {
+    for (const EmitMode emit : {EmitMode::kFinal, EmitMode::kCurrent}) {
+      for (const bool fill_gaps : {false, true}) {
+        for (const int64_t grace_ms : {int64_t{0}, int64_t{1500}}) {
+          const CandleAggregatorOptions options{
+              .windows = {WindowSpec::Tumbling(1000), WindowSpec::Hopping(10'000, 4'000),
+                          WindowSpec::Tumbling(60'000)},
+              .grace_ms = grace_ms,
+              .late = late,
+              .emit = emit,
+              .fill_gaps = fill_gaps,
+              .allowed_lateness_ms = 30'000};
+          SCOPED_TRACE(std::string(LatePolicyName(late)) + "/" + std::string(EmitModeName(emit)) +
+                       (fill_gaps ? "/gaps" : "") + "/grace " + std::to_string(grace_ms));
+          const Outputs by_time = feed(options, interleaved);
+          const Outputs by_pair = feed(options, grouped);
+          EXPECT_TRUE(by_time.late.empty()) << by_time.late.front().reason;
+          EXPECT_TRUE(by_pair.late.empty()) << by_pair.late.front().reason;
+          // Per key the same updates (so the same multiset), in the same order.
+          EXPECT_EQ(UpdatesPerKey(by_pair.updates), UpdatesPerKey(by_time.updates));
+          std::vector<CandleUpdate> sorted_time = by_time.updates;
+          std::vector<CandleUpdate> sorted_pair = by_pair.updates;
+          const auto by_key = [](const CandleUpdate& a, const CandleUpdate& b) {
+            return CandleKey(a.candle) < CandleKey(b.candle);
+          };
+          std::stable_sort(sorted_time.begin(), sorted_time.end(), by_key);
+          std::stable_sort(sorted_pair.begin(), sorted_pair.end(), by_key);
+          EXPECT_EQ(sorted_pair, sorted_time);
+          const auto final_candles = testing::LastPerKey(by_time.updates);
+          EXPECT_EQ(testing::LastPerKey(by_pair.updates), final_candles);
+          auto expected = testing::ReferenceCandles(interleaved, options.windows);
+          if (fill_gaps) testing::AddGapCandles(options.windows, &expected);
+          testing::ExpectCandlesEqual(final_candles, expected);
+        }
+      }
+    }
+  }
+}
+
+// A pair an hour behind another is not late: its windows close on its own trades.
+TEST(CandleAggregatorTest, APairFarBehindAnotherIsNotLate) {
+  Harness h({.windows = {WindowSpec::Tumbling(1000)}});
+  h.Add("X", 1, 3'600'000, 50);
+  h.Add("X", 2, 3'600'500, 51);
+  h.Add("Y", 3, 1000, 10);
+  h.Add("Y", 4, 1500, 11);
+  EXPECT_TRUE(h.late.empty());
+  EXPECT_TRUE(h.out.empty());  // neither pair's time has passed a window of its own
+  EXPECT_EQ(h.aggregator.open_windows(), 2);
+  h.Add("Y", 5, 2100, 12);  // closes Y's [1 s, 2 s), not X's window
+  ASSERT_EQ(h.out.size(), 1u);
+  EXPECT_EQ(h.out[0],
+            (CandleUpdate{{"Y", 1, 1000, 2000, 10, 11, 10, 11, 2, 10.5, 2}, true, false}));
+  EXPECT_EQ(h.aggregator.watermark_ms("X"), 3'600'500);
+  EXPECT_EQ(h.aggregator.watermark_ms("Y"), 2100);
+  EXPECT_EQ(h.aggregator.watermark_ms("Z"), Watermark::kNone);
+  EXPECT_EQ(h.aggregator.watermark_ms(), 2100);  // the lowest
+  // Late against Y's own watermark.
+  h.Add("Y", 6, 1200, 13);
+  ASSERT_EQ(h.late.size(), 1u);
+  EXPECT_EQ(h.late[0].watermark_ms, 2100);
+  EXPECT_EQ(h.late[0].reason,
+            "late: trade 6 at 1200 is 900 ms behind the Y watermark 2100; Y 1s candle "
+            "[1000, 2000) closed at 2000 (end + grace 0 ms)");
+  h.aggregator.Flush(&h.out);
+  const auto candles = testing::LastPerKey(h.out);
+  EXPECT_EQ(candles.size(), 3u);
+  EXPECT_EQ(candles.at("X|1|3600000").trade_count, 2);
+  EXPECT_EQ(candles.at("Y|1|2000").trade_count, 1);
+}
+
+// AdvanceWatermark moves every pair's watermark, closing their windows in order of
+// (close time, pair, spec, start); a pair first seen afterwards starts afresh.
+TEST(CandleAggregatorTest, AdvanceWatermarkClosesEveryPairsWindows) {
+  Harness h(
+      {.windows = {WindowSpec::Tumbling(1000), WindowSpec::Tumbling(10'000)}, .grace_ms = 500});
+  h.Add("B", 1, 1700, 20);
+  h.Add("C", 2, 3100, 30);
+  h.Add("A", 3, 1200, 10);
+  EXPECT_TRUE(h.out.empty());
+  EXPECT_EQ(h.aggregator.open_windows(), 6);
+  h.aggregator.AdvanceWatermark(2400, &h.out);  // 1 ms before [1 s, 2 s) closes
+  EXPECT_TRUE(h.out.empty());
+  EXPECT_EQ(h.aggregator.watermark_ms("A"), 2400);
+  EXPECT_EQ(h.aggregator.watermark_ms("C"), 3100);  // never goes back
+  h.aggregator.AdvanceWatermark(11'000, &h.out);
+  std::vector<std::tuple<std::string, int64_t, int64_t>> closed;
+  for (const CandleUpdate& update : h.out) {
+    EXPECT_TRUE(update.final);
+    closed.emplace_back(update.candle.pair, update.candle.candle_seconds,
+                        update.candle.window_start_ms);
+  }
+  EXPECT_EQ(closed, (std::vector<std::tuple<std::string, int64_t, int64_t>>{
+                        {"A", 1, 1000},   // closes at 2500
+                        {"B", 1, 1000},   // 2500
+                        {"C", 1, 3000},   // 4500
+                        {"A", 10, 0},     // 10500
+                        {"B", 10, 0},     // 10500
+                        {"C", 10, 0}}));  // 10500
+  EXPECT_EQ(h.aggregator.open_windows(), 0);
+  for (const char* pair : {"A", "B", "C"}) EXPECT_EQ(h.aggregator.watermark_ms(pair), 11'000);
+  h.out.clear();
+
+  h.Add("A", 4, 9000, 11);  // behind A's advanced watermark
+  ASSERT_EQ(h.late.size(), 1u);
+  EXPECT_EQ(h.late[0].watermark_ms, 11'000);
+  EXPECT_EQ(h.late[0].windows,
+            (std::vector<LateWindow>{{1, 9000, 10'000, false}, {10, 0, 10'000, false}}));
+  h.Add("D", 5, 500, 40);  // a new pair: no watermark yet, so not late
+  EXPECT_EQ(h.late.size(), 1u);
+  EXPECT_EQ(h.aggregator.watermark_ms("D"), 500);
+  EXPECT_EQ(h.aggregator.watermark_ms(), 500);
+
+  h.aggregator.Flush(&h.out);
+  ASSERT_EQ(h.out.size(), 2u);  // D's two windows
+  EXPECT_EQ(h.out[0].candle.pair, "D");
+  EXPECT_EQ(h.out[1].candle.pair, "D");
+  EXPECT_EQ(h.aggregator.watermark_ms(), Watermark::kEnd);
+  h.Add("D", 6, 600, 41);  // after the end: too late for the pairs it closed
+  ASSERT_EQ(h.late.size(), 2u);
+  EXPECT_EQ(h.late[1].watermark_ms, Watermark::kEnd);
+  h.Add("E", 7, 600, 50);  // ... but a pair first seen after it starts afresh
+  EXPECT_EQ(h.late.size(), 2u);
+  EXPECT_EQ(h.aggregator.open_windows(), 2);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // equal the plain recomputation of candle_reference.h.
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -81,8 +83,8 @@ std::vector<Event>* CandleRealDataTest::events_ = nullptr;
 TEST_F(CandleRealDataTest, CandlesEqualTheRecomputation) {
   const CandleAggregatorOptions options{.windows = kCandleWindows, .grace_ms = 2000};
   const Outputs outputs = Run(options);
-  // Within a pair Binance sends trades in order; across pairs a receive-time merge
-  // is within the grace, so nothing is late and every trade counts.
+  // Within a pair Binance sends trades in order, and each pair has its own
+  // watermark, so nothing is late and every trade counts.
   EXPECT_TRUE(outputs.late.empty()) << outputs.late.front().reason;
   const auto expected = testing::ReferenceCandles(testing::TradesOf(*events_), kCandleWindows);
   std::map<std::string, Candle> emitted;
@@ -114,16 +116,54 @@ TEST_F(CandleRealDataTest, CandlesEqualTheRecomputation) {
   }
 }
 
-// The same trades with ETHUSDT's connection lagging 1.5 s behind BTCUSDT's: with
-// a grace of 1 s, many ETHUSDT trades arrive after their 1 s window closed. Under
-// each policy and mode the outputs match the model of the closing rules, and
-// fill_gaps fills the seconds without trades.
-TEST_F(CandleRealDataTest, LateTradesAndGapsMatchTheModel) {
-  std::vector<Event> lagging = *events_;
-  for (Event& event : lagging) {
-    if (event.trade.pair == "ETHUSDT") event.trade.received_ns += 1'500'000'000;
+// The same trades as a backfill writes them: all of BTCUSDT, then all of ETHUSDT
+// (ten minutes back in event time). Each pair's candles close on its own time, so
+// the candles are exactly those of the live, receive-time merge, update for update.
+TEST_F(CandleRealDataTest, PairByPairGivesTheCandlesOfTheLiveMerge) {
+  std::vector<Event> grouped = *events_;
+  std::stable_partition(grouped.begin(), grouped.end(),
+                        [](const Event& event) { return event.trade.pair == "BTCUSDT"; });
+  for (const EmitMode emit : {EmitMode::kFinal, EmitMode::kCurrent}) {
+    SCOPED_TRACE(std::string(EmitModeName(emit)));
+    const CandleAggregatorOptions options{
+        .windows = kCandleWindows, .grace_ms = 0, .emit = emit, .fill_gaps = true};
+    const Outputs live = Run(options);
+    auto aggregator = CandleAggregator::Create(options);
+    ASSERT_TRUE(aggregator.ok());
+    Outputs backfill;
+    testing::Feed(*aggregator, grouped, 0, grouped.size(), /*flush=*/true, &backfill);
+    EXPECT_TRUE(live.late.empty()) << live.late.front().reason;
+    EXPECT_TRUE(backfill.late.empty()) << backfill.late.front().reason;
+    std::map<std::string, std::vector<CandleUpdate>> live_per_key;
+    std::map<std::string, std::vector<CandleUpdate>> backfill_per_key;
+    for (const CandleUpdate& update : live.updates) {
+      live_per_key[CandleKey(update.candle)].push_back(update);
+    }
+    for (const CandleUpdate& update : backfill.updates) {
+      backfill_per_key[CandleKey(update.candle)].push_back(update);
+    }
+    EXPECT_EQ(backfill_per_key, live_per_key);
+    EXPECT_EQ(backfill.updates.size(), live.updates.size());
   }
-  std::stable_sort(lagging.begin(), lagging.end(), [](const Event& a, const Event& b) {
+}
+
+// The same trades with a random 5% of each pair's trades delayed by 1 to 3 s (a
+// grace of 1 s): many arrive after their window closed on their own pair's
+// watermark. Under each policy and mode the outputs match the model of the closing
+// rules, and fill_gaps fills the seconds without trades.
+TEST_F(CandleRealDataTest, LateTradesAndGapsMatchTheModel) {
+  std::vector<Event> delayed = *events_;
+  std::mt19937_64 random(17);
+  std::map<std::string, int64_t> delayed_per_pair;
+  for (Event& event : delayed) {
+    if (std::uniform_int_distribution<int>(0, 99)(random) >= 5) continue;
+    event.trade.received_ns +=
+        std::uniform_int_distribution<int64_t>(1'000, 3'000)(random) * 1'000'000;
+    ++delayed_per_pair[event.trade.pair];
+  }
+  ASSERT_GT(delayed_per_pair["BTCUSDT"], 500);
+  ASSERT_GT(delayed_per_pair["ETHUSDT"], 500);
+  std::stable_sort(delayed.begin(), delayed.end(), [](const Event& a, const Event& b) {
     return a.trade.received_ns < b.trade.received_ns;
   });
   for (const LatePolicy late : {LatePolicy::kDeadLetter, LatePolicy::kUpdate}) {
@@ -135,15 +175,19 @@ TEST_F(CandleRealDataTest, LateTradesAndGapsMatchTheModel) {
                                             .emit = emit,
                                             .fill_gaps = true,
                                             .allowed_lateness_ms = 300};
-      const testing::Model model = testing::RunModel(lagging, options);
-      EXPECT_GT(model.rejected.size(), 1000u);
+      const testing::Model model = testing::RunModel(delayed, options);
+      std::map<std::string, int64_t> rejected_per_pair;
+      for (const auto& [pair, id, seconds, start] : model.rejected) ++rejected_per_pair[pair];
+      EXPECT_GT(model.rejected.size(), 800u);
+      EXPECT_GT(rejected_per_pair["BTCUSDT"], 200);
+      EXPECT_GT(rejected_per_pair["ETHUSDT"], 200);
       if (late == LatePolicy::kUpdate) {
         EXPECT_GT(model.late_taken.size(), 100u);
       }
       auto aggregator = CandleAggregator::Create(options);
       ASSERT_TRUE(aggregator.ok());
       Outputs outputs;
-      testing::Feed(*aggregator, lagging, 0, lagging.size(), /*flush=*/true, &outputs);
+      testing::Feed(*aggregator, delayed, 0, delayed.size(), /*flush=*/true, &outputs);
       testing::ExpectRejectionsMatch(outputs, model, options);
       testing::ExpectCandlesEqual(testing::LastPerKey(outputs.updates), model.candles);
       int64_t flats = 0;

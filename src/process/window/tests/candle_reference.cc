@@ -190,8 +190,10 @@ void ExpectRejectionsMatch(const Outputs& outputs, const Model& model,
         std::to_string(late.trade.trade_id) + " at " + std::to_string(late.trade.ts_ms) + " is ";
     EXPECT_EQ(late.reason.substr(0, prefix.size()), prefix) << late.reason;
     EXPECT_EQ(late.watermark_ms, model.watermark_at.at({late.trade.pair, late.trade.trade_id}));
-    EXPECT_NE(late.reason.find("behind the watermark " + std::to_string(late.watermark_ms)),
-              std::string::npos);
+    EXPECT_NE(late.reason.find("behind the " + late.trade.pair + " watermark " +
+                               std::to_string(late.watermark_ms)),
+              std::string::npos)
+        << late.reason;
     for (const LateWindow& window : late.windows) {
       EXPECT_EQ(window.too_late, options.late == LatePolicy::kUpdate);
       EXPECT_EQ(window.window_end_ms - window.window_start_ms, window.candle_seconds * 1000);
@@ -211,14 +213,15 @@ void ExpectRejectionsMatch(const Outputs& outputs, const Model& model,
 
 Model RunModel(const std::vector<Event>& events, const CandleAggregatorOptions& options) {
   Model model;
-  int64_t watermark = std::numeric_limits<int64_t>::min();
+  std::map<std::string, int64_t> watermarks;  // the pairs seen so far
   for (const Event& event : events) {
     if (event.is_advance) {
-      watermark = std::max(watermark, event.advance_ms);
+      for (auto& [pair, watermark] : watermarks) watermark = std::max(watermark, event.advance_ms);
       continue;
     }
     const ingest::Trade& trade = event.trade;
-    watermark = std::max(watermark, trade.ts_ms);
+    const auto it = watermarks.try_emplace(trade.pair, std::numeric_limits<int64_t>::min()).first;
+    const int64_t watermark = it->second = std::max(it->second, trade.ts_ms);
     model.watermark_at[{trade.pair, trade.trade_id}] = watermark;
     for (const WindowSpec& spec : options.windows) {
       const int64_t hop = spec.hop_ms == 0 ? spec.size_ms : spec.hop_ms;

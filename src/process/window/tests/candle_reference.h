@@ -72,9 +72,10 @@ void Feed(CandleAggregator& aggregator, const std::vector<Event>& events, size_t
 // (pair, trade_id, candle_seconds, window_start_ms): a trade a window did not take.
 using TradeWindow = std::tuple<std::string, int64_t, int64_t, int64_t>;
 
-// The rules of window.h modelled directly: the watermark is the largest ts_ms or
-// advance seen so far (the trade's own included); window [s, e) is closed from
-// e + grace and expired (kUpdate) from e + grace + allowed lateness.
+// The rules of window.h modelled directly: each pair has its own watermark, the
+// largest of its trades' ts_ms (the trade's own included) and the advances since
+// its first trade; a window [s, e) of the pair is closed from e + grace and expired
+// (kUpdate) from e + grace + allowed lateness of that watermark.
 struct Model {
   std::set<TradeWindow> rejected;
   std::map<std::string, int64_t> late_taken;  // by CandleKey: trades taken after closing

@@ -1,6 +1,8 @@
 // Checkpoints: a stream cut anywhere, saved, restored into a new aggregator and
 // continued gives exactly the outputs of a run that never stopped.
+#include <algorithm>
 #include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -58,6 +60,11 @@ Outputs RunWithRestarts(const CandleAggregatorOptions& options, const std::vecto
     EXPECT_OK(restored.RestoreState(state));
     EXPECT_EQ(restored.SaveState(), state);
     EXPECT_EQ(restored.watermark_ms(), aggregator.watermark_ms());
+    for (const Event& event : events) {
+      if (event.is_advance) continue;
+      EXPECT_EQ(restored.watermark_ms(event.trade.pair), aggregator.watermark_ms(event.trade.pair))
+          << event.trade.pair;
+    }
     EXPECT_EQ(restored.open_windows(), aggregator.open_windows());
     EXPECT_EQ(restored.retained_windows(), aggregator.retained_windows());
     aggregator = std::move(restored);
@@ -124,9 +131,53 @@ TEST(CandleSnapshotTest, RefusesStatesOfOtherOptionsAndBrokenBytes) {
     EXPECT_EQ(status.code(), StatusCode::kCorruption) << "prefix of " << size << " bytes";
   }
   EXPECT_EQ(same.RestoreState(state + "x").code(), StatusCode::kCorruption);
+  // The states of older builds (one watermark per aggregator, tag v1) are refused.
+  std::string old_version = state;
+  const size_t tag = old_version.find("rtml.candle_aggregator.v2");
+  ASSERT_NE(tag, std::string::npos);
+  old_version[tag + std::string_view("rtml.candle_aggregator.v").size()] = '1';
+  const Status old = same.RestoreState(old_version);
+  EXPECT_EQ(old.code(), StatusCode::kCorruption);
+  EXPECT_NE(old.message().find("not a candle aggregator state"), std::string::npos)
+      << old.message();
   EXPECT_EQ(same.SaveState(), same_before);
   ASSERT_OK(same.RestoreState(state));
   EXPECT_EQ(same.SaveState(), state);
+}
+
+// A backfill-like stream: pair after pair, each far behind the one before in event
+// time, with its own out-of-order and late trades, and an idle advance after each
+// pair. Cut anywhere, restored and continued, it gives the uninterrupted outputs,
+// which match the per-pair model: the pairs' watermarks travel with the state.
+TEST(CandleSnapshotTest, PerPairWatermarksSurviveRestoringMidStream) {
+  std::mt19937_64 random(7);
+  const std::vector<Event> mixed = testing::RandomEvents(5, 4000, 4);
+  std::vector<Event> events;
+  for (const std::string pair : {"P3", "P1", "P0", "P2"}) {
+    int64_t newest = 0;
+    for (const Event& event : mixed) {
+      if (event.is_advance || event.trade.pair != pair) continue;
+      events.push_back(event);
+      newest = std::max(newest, event.trade.ts_ms);
+    }
+    events.push_back({.is_advance = true, .advance_ms = newest + 500});
+  }
+  for (const CandleAggregatorOptions& options : AllOptions()) {
+    SCOPED_TRACE(Describe(options));
+    const testing::Model model = testing::RunModel(events, options);
+    const Outputs uninterrupted = RunWithRestarts(options, events, {});
+    ASSERT_FALSE(uninterrupted.late.empty());
+    testing::ExpectRejectionsMatch(uninterrupted, model, options);
+    testing::ExpectCandlesEqual(testing::LastPerKey(uninterrupted.updates), model.candles);
+    std::vector<size_t> cuts;
+    for (int i = 0; i < 20; ++i) {
+      cuts.push_back(std::uniform_int_distribution<size_t>(0, events.size())(random));
+      ASSERT_EQ(RunWithRestarts(options, events, {cuts.back()}), uninterrupted)
+          << "cut at " << cuts.back();
+    }
+    std::sort(cuts.begin(), cuts.end());
+    ASSERT_EQ(RunWithRestarts(options, events, cuts), uninterrupted);
+  }
 }
 
 }  // namespace
