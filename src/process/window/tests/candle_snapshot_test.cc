@@ -73,6 +73,22 @@ Outputs RunWithRestarts(const CandleAggregatorOptions& options, const std::vecto
   return outputs;
 }
 
+// One cut at each of `count` random points, then one run cut at all of them: each
+// gives `uninterrupted`.
+void ExpectRestoringAnywhereGives(const Outputs& uninterrupted,
+                                  const CandleAggregatorOptions& options,
+                                  const std::vector<Event>& events, int count,
+                                  std::mt19937_64& random) {
+  std::vector<size_t> cuts;
+  for (int i = 0; i < count; ++i) {
+    cuts.push_back(std::uniform_int_distribution<size_t>(0, events.size())(random));
+    ASSERT_EQ(RunWithRestarts(options, events, {cuts.back()}), uninterrupted)
+        << "cut at " << cuts.back();
+  }
+  std::sort(cuts.begin(), cuts.end());
+  ASSERT_EQ(RunWithRestarts(options, events, cuts), uninterrupted);
+}
+
 TEST(CandleSnapshotTest, RestoringAnywhereGivesTheUninterruptedOutputs) {
   std::mt19937_64 random(42);
   for (const CandleAggregatorOptions& options : AllOptions()) {
@@ -81,15 +97,8 @@ TEST(CandleSnapshotTest, RestoringAnywhereGivesTheUninterruptedOutputs) {
     const Outputs uninterrupted = RunWithRestarts(options, events, {});
     ASSERT_FALSE(uninterrupted.updates.empty());
     ASSERT_FALSE(uninterrupted.late.empty());
-    // One cut at each of 30 random points, then one run cut at all of them.
-    std::vector<size_t> cuts;
-    for (int i = 0; i < 30; ++i) {
-      cuts.push_back(std::uniform_int_distribution<size_t>(0, events.size())(random));
-      ASSERT_EQ(RunWithRestarts(options, events, {cuts.back()}), uninterrupted)
-          << "cut at " << cuts.back();
-    }
-    std::sort(cuts.begin(), cuts.end());
-    ASSERT_EQ(RunWithRestarts(options, events, cuts), uninterrupted);
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectRestoringAnywhereGives(uninterrupted, options, events, 30, random));
   }
 }
 
@@ -169,14 +178,8 @@ TEST(CandleSnapshotTest, PerPairWatermarksSurviveRestoringMidStream) {
     ASSERT_FALSE(uninterrupted.late.empty());
     testing::ExpectRejectionsMatch(uninterrupted, model, options);
     testing::ExpectCandlesEqual(testing::LastPerKey(uninterrupted.updates), model.candles);
-    std::vector<size_t> cuts;
-    for (int i = 0; i < 20; ++i) {
-      cuts.push_back(std::uniform_int_distribution<size_t>(0, events.size())(random));
-      ASSERT_EQ(RunWithRestarts(options, events, {cuts.back()}), uninterrupted)
-          << "cut at " << cuts.back();
-    }
-    std::sort(cuts.begin(), cuts.end());
-    ASSERT_EQ(RunWithRestarts(options, events, cuts), uninterrupted);
+    ASSERT_NO_FATAL_FAILURE(
+        ExpectRestoringAnywhereGives(uninterrupted, options, events, 20, random));
   }
 }
 
