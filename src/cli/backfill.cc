@@ -10,6 +10,7 @@
 #include "ensure_topic.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
+#include "rtml/core/timestamp.h"
 #include "rtml/ingest/kraken_backfill.h"
 #include "run_with_status.h"
 #include "stop_signal.h"

@@ -40,6 +40,7 @@ const Command& ConsumeCommand();
 const Command& IngestCommand();
 const Command& BackfillCommand();
 const Command& PipelineCommand();
+const Command& FeaturesCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

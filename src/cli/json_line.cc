@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "timestamp.h"
+#include "rtml/core/timestamp.h"
 
 namespace rtml::cli {
 

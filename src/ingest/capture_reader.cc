@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "gz_line_reader.h"
 #include "number_text.h"
+#include "rtml/core/gz_line_reader.h"
 #include "rtml/ingest/binance_parser.h"
 #include "trade_csv.h"
 

@@ -1,66 +1,13 @@
 #include "trade_csv.h"
 
 #include "number_text.h"
+#include "rtml/core/csv_row.h"
 
 namespace rtml::ingest {
 namespace {
 
 constexpr std::string_view kNames[] = {"exchange", "pair", "trade_id", "price",
                                        "qty",      "side", "ts_ms",    "received_ns"};
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// Splits `row` at commas outside double quotes. Quoted fields lose their quotes;
-// those holding "" escapes are unescaped into `unquoted`. False for an unclosed quote.
-bool SplitRow(std::string_view row, std::vector<std::string_view>* fields,
-              std::vector<std::string>* unquoted) {
-  fields->clear();
-  unquoted->clear();
-  unquoted->reserve(row.size());  // views into it must not move
-  size_t pos = 0;
-  for (;;) {
-    while (pos < row.size() && (row[pos] == ' ' || row[pos] == '\t')) ++pos;
-    if (pos < row.size() && row[pos] == '"') {
-      size_t end = pos + 1;
-      bool escaped = false;
-      for (;; ++end) {
-        if (end >= row.size()) return false;
-        if (row[end] == '"') {
-          if (end + 1 < row.size() && row[end + 1] == '"') {
-            escaped = true;
-            ++end;
-            continue;
-          }
-          break;
-        }
-      }
-      std::string_view field = row.substr(pos + 1, end - pos - 1);
-      if (escaped) {
-        std::string& text = unquoted->emplace_back();
-        for (size_t i = 0; i < field.size(); ++i) {
-          text += field[i];
-          if (field[i] == '"') ++i;
-        }
-        field = text;
-      }
-      fields->push_back(field);
-      pos = end + 1;
-      while (pos < row.size() && (row[pos] == ' ' || row[pos] == '\t')) ++pos;
-      if (pos < row.size() && row[pos] != ',') return false;
-    } else {
-      const size_t comma = row.find(',', pos);
-      fields->push_back(
-          Trim(row.substr(pos, comma == std::string_view::npos ? row.npos : comma - pos)));
-      pos = comma == std::string_view::npos ? row.size() : comma;
-    }
-    if (pos >= row.size()) return true;
-    ++pos;  // the comma
-  }
-}
 
 Status Bad(std::string_view column, std::string_view value, std::string_view problem) {
   return Status::InvalidArgument("column '" + std::string(column) + "' value \"" +
@@ -72,7 +19,7 @@ Status Bad(std::string_view column, std::string_view value, std::string_view pro
 Result<TradeCsv> TradeCsv::FromHeader(std::string_view header) {
   TradeCsv csv;
   std::vector<std::string> unquoted;
-  if (!SplitRow(header, &csv.fields_, &unquoted)) {
+  if (!SplitCsvRow(header, &csv.fields_, &unquoted)) {
     return Status::InvalidArgument("CSV header has an unclosed quote");
   }
   for (int& index : csv.index_) index = -1;
@@ -101,7 +48,7 @@ Result<TradeCsv> TradeCsv::FromHeader(std::string_view header) {
 }
 
 Status TradeCsv::ParseRow(std::string_view row, std::string_view default_exchange, Trade* trade) {
-  if (!SplitRow(row, &fields_, &unquoted_)) {
+  if (!SplitCsvRow(row, &fields_, &unquoted_)) {
     return Status::InvalidArgument("unclosed quote");
   }
   if (fields_.size() != header_fields_) {

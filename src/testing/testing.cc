@@ -1,6 +1,7 @@
 #include "testing.h"
 
 #include <sys/wait.h>
+#include <zlib.h>
 
 #include <array>
 #include <cstdio>
@@ -30,6 +31,14 @@ std::vector<std::string> SplitLines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+void WriteGzipFile(const std::filesystem::path& path, std::string_view content) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr) << "cannot write " << path;
+  EXPECT_EQ(gzwrite(file, content.data(), static_cast<unsigned>(content.size())),
+            static_cast<int>(content.size()));
+  EXPECT_EQ(gzclose(file), Z_OK) << path;
 }
 
 std::filesystem::path RealDataDir() {

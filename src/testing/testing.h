@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -57,6 +58,9 @@ class TempDir {
 
 // The lines of `text`, without their newline characters.
 std::vector<std::string> SplitLines(const std::string& text);
+
+// Writes `content` to `path`, gzip-compressed; fails the test if it cannot.
+void WriteGzipFile(const std::filesystem::path& path, std::string_view content);
 
 // The folder of real market data (it holds binance/, spy/, ohlcv/): $RTML_REAL_DATA,
 // else shared/data beside the checkout. The data is never copied into the repository.

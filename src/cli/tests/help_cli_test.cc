@@ -28,10 +28,10 @@ std::vector<std::pair<std::string, const Command*>> AllCommands() {
 TEST(HelpCliTest, RegistryHasEveryCommand) {
   std::vector<std::string> paths;
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
-  EXPECT_EQ(paths,
-            (std::vector<std::string>{"topics", "topics list", "topics create", "topics describe",
-                                      "topics delete", "produce", "consume", "ingest", "backfill",
-                                      "replay", "pipeline", "pipeline run", "exchange-sim"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "topics", "topics list", "topics create", "topics describe", "topics delete",
+                       "produce", "consume", "ingest", "backfill", "replay", "pipeline",
+                       "pipeline run", "features", "features compute", "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

@@ -1,7 +1,5 @@
 #include "rtml/ingest/capture_reader.h"
 
-#include <zlib.h>
-
 #include <fstream>
 
 #include "testing.h"
@@ -21,11 +19,7 @@ class CaptureReaderTest : public ::testing::Test {
 
   std::string WriteGzip(const std::string& name, const std::string& content) {
     const std::string path = (dir_.path() / name).string();
-    gzFile file = gzopen(path.c_str(), "wb");
-    EXPECT_NE(file, nullptr);
-    EXPECT_EQ(gzwrite(file, content.data(), static_cast<unsigned>(content.size())),
-              static_cast<int>(content.size()));
-    gzclose(file);
+    rtml::testing::WriteGzipFile(path, content);
     return path;
   }
 

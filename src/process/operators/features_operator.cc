@@ -4,8 +4,8 @@
 #include <map>
 
 #include "dead_letters.h"
-#include "rtml/core/json_writer.h"
 #include "rtml/core/state_bytes.h"
+#include "rtml/process/feature_record.h"
 #include "rtml/process/indicators/indicator.h"
 #include "rtml/process/operators.h"
 
@@ -58,18 +58,7 @@ class FeaturesOperator final : public PartitionOperator {
     features.topic = options_.output;
     features.key = candle->pair;
     features.timestamp_ms = candle->window_start_ms;
-    AppendCandleJson(*candle, features.value);
-    features.value.pop_back();  // the closing brace: the features follow
-    for (const auto& indicator : series.indicators) {
-      const std::vector<std::string>& names = indicator->output_names();
-      for (size_t i = 0; i < names.size(); ++i) {
-        features.value += ",";
-        json::AppendString(features.value, names[i]);
-        features.value += ":";
-        json::AppendDouble(features.value, indicator->value(i));  // NaN (warming up): null
-      }
-    }
-    features.value += "}";
+    AppendFeatureRecordJson(*candle, series.indicators, features.value);
     return Status::Ok();
   }
 

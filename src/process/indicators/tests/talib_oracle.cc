@@ -1,14 +1,12 @@
 #include "talib_oracle.h"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <sstream>
 
+#include "rtml/process/candle_file.h"
 #include "rtml/process/indicators/indicator.h"
 #include "testing.h"
 
@@ -16,32 +14,6 @@ namespace rtml::process::testing {
 namespace {
 
 constexpr char kRealCandles[] = "ohlcv/ftx_btc-perp_20211231-20220201_1m.csv.gz";
-
-std::string ReadGzip(const std::string& path) {
-  std::string text;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return text;
-  char buffer[1 << 16];
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof(buffer))) > 0) text.append(buffer, read);
-  gzclose(file);
-  return text;
-}
-
-// "2021-12-31 23:01:00.000000" (UTC) as ms since the epoch; -1 if malformed.
-int64_t ParseTimestampMs(const std::string& text) {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &year, &month, &day, &hour, &minute,
-                  &second) != 6) {
-    return -1;
-  }
-  using namespace std::chrono;
-  const sys_days date =
-      year_month_day{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
-  return duration_cast<milliseconds>(date.time_since_epoch() + hours(hour) + minutes(minute) +
-                                     seconds(second))
-      .count();
-}
 
 std::string Describe(double value) {
   std::ostringstream out;
@@ -77,27 +49,11 @@ bool ExpectSameValues(const Indicator& actual, const Indicator& expected, double
 void LoadRealCandles(CandleSeries* series) {
   const std::filesystem::path dir = rtml::testing::RealDataDir();
   ASSERT_REAL_DATA(dir);
-  const std::string path = (dir / kRealCandles).string();
-  const std::string text = ReadGzip(path);
-  ASSERT_FALSE(text.empty()) << "cannot read " << path;
-  const std::vector<std::string> lines = rtml::testing::SplitLines(text);
-  ASSERT_EQ(lines.at(0), "timestamp,open,high,low,close,volume") << path;
+  Result<std::vector<Candle>> candles =
+      ReadCandleFile((dir / kRealCandles).string(), {.pair = "BTC-PERP", .candle_seconds = 60});
+  ASSERT_TRUE(candles.ok()) << candles.status().ToString();
   *series = CandleSeries();
-  for (size_t i = 1; i < lines.size(); ++i) {
-    if (lines[i].empty()) continue;
-    std::istringstream fields(lines[i]);
-    std::string timestamp;
-    Candle candle;
-    char comma[5];
-    std::getline(fields, timestamp, ',');
-    fields >> candle.open >> comma[0] >> candle.high >> comma[1] >> candle.low >> comma[2] >>
-        candle.close >> comma[3] >> candle.volume;
-    candle.window_start_ms = ParseTimestampMs(timestamp);
-    ASSERT_TRUE(fields && candle.window_start_ms >= 0) << path << ":" << i + 1 << ": " << lines[i];
-    candle.pair = "BTC-PERP";
-    candle.candle_seconds = 60;
-    candle.window_end_ms = candle.window_start_ms + 60'000;
-    candle.vwap = (candle.high + candle.low + candle.close) / 3;
+  for (const Candle& candle : *candles) {
     series->candles.push_back(candle);
     series->open.push_back(candle.open);
     series->high.push_back(candle.high);

@@ -32,8 +32,9 @@ struct CandleSeries {
   std::vector<double> open, high, low, close, volume, vwap;
 };
 
-// The file has no vwap: each candle's vwap is its typical price (high + low + close) / 3.
-// Fails the test (ASSERT_*) if the file cannot be read.
+// Read by CandleFileReader (candle_file.h); the file has no vwap, so each candle's
+// vwap is its typical price (high + low + close) / 3. Fails the test (ASSERT_*) if
+// the file cannot be read.
 void LoadRealCandles(CandleSeries* series);
 
 // TA-Lib's outputs over a series: values[o][i] is output o for bar begin + i.

@@ -1,4 +1,4 @@
-#include "gz_line_reader.h"
+#include "rtml/core/gz_line_reader.h"
 
 #include <zlib.h>
 
@@ -7,7 +7,7 @@
 #include <climits>
 #include <cstring>
 
-namespace rtml::ingest {
+namespace rtml {
 namespace {
 
 constexpr size_t kChunk = 256 << 10;
@@ -74,4 +74,4 @@ Result<bool> GzLineReader::Next(std::string_view* line) {
   }
 }
 
-}  // namespace rtml::ingest
+}  // namespace rtml

@@ -1,5 +1,6 @@
-// GzLineReader: the lines of a gzip-compressed or plain file (zlib reads plain files
-// as they are). Internal to the ingest layer; not thread-safe.
+// GzLineReader: the lines of a gzip-compressed or plain file. zlib tells them apart
+// by the gzip magic bytes (1f 8b) and reads a plain file as it is, so callers need
+// not know which they have. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 #include "rtml/core/result.h"
 
-namespace rtml::ingest {
+namespace rtml {
 
 class GzLineReader {
  public:
@@ -40,4 +41,4 @@ class GzLineReader {
   int64_t line_number_ = 0;
 };
 
-}  // namespace rtml::ingest
+}  // namespace rtml
