@@ -5,7 +5,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -18,12 +17,14 @@
 #include "rtml/ingest/trade.h"
 #include "rtml/process/candle.h"
 #include "rtml/stream/topic_reader.h"
+#include "synthetic_trades.h"
 
 namespace rtml::cli {
 namespace {
 
 using namespace std::chrono_literals;
 using testing::CliRunner;
+using testing::SyntheticTrades;
 
 constexpr std::string_view kConfig = R"(name: market
 stages:
@@ -37,31 +38,6 @@ stages:
                roc_10, mom_10, obv, vwap_20, rsi_14, atr_14, natr_14, adx_14, plus_di_14,
                minus_di_14, stoch_14_3_3, stochrsi_14_5_3, cci_20, mfi_14, willr_14]
 )";
-
-// A day of synthetic trades of two pairs as JSON lines, in time order: a random
-// walk with bursts, so windows differ and indicators move.
-std::string SyntheticTrades(int count) {
-  std::mt19937_64 rng(3);
-  std::string lines;
-  double price[2] = {60'000, 3'000};
-  int64_t ts = 1'723'161'600'000;
-  for (int i = 0; i < count; ++i) {
-    const int pair = static_cast<int>(rng() % 2);
-    ts += static_cast<int64_t>(rng() % 400);
-    price[pair] *= 1 + (static_cast<double>(rng() % 2001) - 1000) * 1e-6;
-    ingest::Trade trade{.exchange = "sim",
-                        .pair = pair == 0 ? "BTCUSD" : "ETHUSD",
-                        .trade_id = i,
-                        .price = std::round(price[pair] * 100) / 100,
-                        .qty = static_cast<double>(rng() % 1000 + 1) / 1000,
-                        .side = rng() % 2 ? ingest::Side::kBuy : ingest::Side::kSell,
-                        .ts_ms = ts,
-                        .received_ns = ts * 1'000'000};
-    ingest::AppendTradeJson(trade, lines);
-    lines += '\n';
-  }
-  return lines;
-}
 
 // Every record of a topic: per key, the values in offset order.
 std::map<std::string, std::vector<std::string>> Records(const CliRunner& cli,

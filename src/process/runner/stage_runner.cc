@@ -40,6 +40,19 @@ bool ParseSource(std::string_view text, Source* source) {
          p < end && *p++ == ':' && number(&source->index) && p == end;
 }
 
+// Group mode: says which input partitions the group gives this member whenever that
+// changes (`said`: the list as last said), so operators and tests see them move.
+void LogAssignment(const StageOptions& options, stream::Consumer& consumer, std::string* said) {
+  std::set<int32_t> assigned;
+  for (const stream::TopicPartition& tp : consumer.Assignment()) assigned.insert(tp.partition);
+  std::string list;
+  for (const int32_t p : assigned) list += (list.empty() ? "" : ",") + std::to_string(p);
+  if (list.empty()) list = "none";
+  if (list == *said) return;
+  *said = list;
+  LogInfo(options.name + ": partitions of " + options.input_topic + " held now: " + list);
+}
+
 }  // namespace
 
 struct StageRunner::Partition {
@@ -139,6 +152,11 @@ Result<StageRunner::Partition*> StageRunner::PartitionFor(int32_t id) {
         }));
   }
   partition->needs_seek = true;
+  if (!options_.group.empty()) {  // partitions move between members: say which ones
+    LogInfo(options_.name + ": took partition " + std::to_string(id) + " of " +
+            options_.input_topic + " at offset " + std::to_string(partition->next_offset) +
+            (checkpoint ? " (restored from its checkpoint)" : " (no checkpoint)"));
+  }
   {
     std::lock_guard lock(mu_);
     stats_.restored += checkpoint.has_value();
@@ -175,7 +193,16 @@ Status StageRunner::Emit(Partition& partition, int64_t source_offset,
 Status StageRunner::ProcessBatch(std::span<const stream::ConsumedRecord> records) {
   int64_t processed = 0;
   int64_t newest_input_ms = 0;
+  // In a group, a rebalance during the Poll may have taken partitions away: their
+  // records are left to the new owner (which replays them from the checkpoint), and
+  // they cannot be sought. DropRevokedPartitions() forgets them next.
+  const bool grouped = !options_.group.empty();
+  std::set<int32_t> assigned;
+  if (grouped) {
+    for (const stream::TopicPartition& tp : consumer_->Assignment()) assigned.insert(tp.partition);
+  }
   for (const stream::ConsumedRecord& record : records) {
+    if (grouped && !assigned.contains(record.partition)) continue;
     RTML_ASSIGN_OR_RETURN(Partition * partition, PartitionFor(record.partition));
     // Only the expected offset goes in: older ones are reflected in the state
     // already, newer ones come after a seek back to the expected one.
@@ -198,7 +225,7 @@ Status StageRunner::ProcessBatch(std::span<const stream::ConsumedRecord> records
   }
   // Seeks invalidate the batch's records, so they wait until it is done.
   for (auto& [id, partition] : partitions_) {
-    if (!partition->needs_seek) continue;
+    if (!partition->needs_seek || (grouped && !assigned.contains(id))) continue;
     RTML_RETURN_IF_ERROR(consumer_->Seek(options_.input_topic, id,
                                          stream::SeekTarget::Offset(partition->next_offset)));
     partition->needs_seek = false;
@@ -234,7 +261,16 @@ Status StageRunner::Checkpoint() {
         producer_->Produce(options_.checkpoint_topic, {.key = key, .value = value}));
   }
   RTML_RETURN_IF_ERROR(producer_->Flush());
-  if (!options_.group.empty()) RTML_RETURN_IF_ERROR(consumer_->Commit());
+  if (!options_.group.empty()) {
+    // The checkpoint records are what a new owner resumes from; the committed
+    // offsets only say where its consumer starts (it seeks to the checkpoint) and
+    // how far the group is. So a commit the group refuses while it rebalances, or
+    // after it moved on to a new generation, is left to the next checkpoint.
+    const Status committed = consumer_->Commit();
+    if (!committed.ok() && committed.code() != StatusCode::kBusy) {
+      LogWarning(options_.name + ": " + committed.ToString() + " (retried at the next checkpoint)");
+    }
+  }
   std::lock_guard lock(mu_);
   ++stats_.checkpoints;
   return Status::Ok();
@@ -244,10 +280,19 @@ Status StageRunner::DropRevokedPartitions() {
   if (options_.group.empty()) return Status::Ok();
   std::set<int32_t> assigned;
   for (const stream::TopicPartition& tp : consumer_->Assignment()) assigned.insert(tp.partition);
+  bool dropped = false;
   for (auto it = partitions_.begin(); it != partitions_.end();) {
     // Its new owner restores the last checkpoint and replays from there.
-    it = assigned.contains(it->first) ? std::next(it) : partitions_.erase(it);
+    if (assigned.contains(it->first)) {
+      ++it;
+    } else {
+      it = partitions_.erase(it);
+      dropped = true;
+    }
   }
+  // The new owner recognises the outputs written after that checkpoint as it
+  // restores: send them now, not at our next checkpoint, so they are there to see.
+  if (dropped) RTML_RETURN_IF_ERROR(producer_->Flush());
   std::lock_guard lock(mu_);
   stats_.partitions = static_cast<int32_t>(partitions_.size());
   return Status::Ok();
@@ -279,11 +324,13 @@ Status StageRunner::Run() {
     RTML_RETURN_IF_ERROR(consumer_->Subscribe({options_.input_topic}));
   }
   auto next_checkpoint = std::chrono::steady_clock::now() + options_.checkpoint_interval;
+  std::string assignment_said = "none";
   while (!stop_.load()) {
     if (options_.stop_at_end && ReachedEnd()) break;
     RTML_ASSIGN_OR_RETURN(const auto records, consumer_->Poll(milliseconds(100), 10'000));
     RTML_RETURN_IF_ERROR(ProcessBatch(records));
     RTML_RETURN_IF_ERROR(DropRevokedPartitions());
+    if (!options_.group.empty()) LogAssignment(options_, *consumer_, &assignment_said);
     if (std::chrono::steady_clock::now() >= next_checkpoint) {
       RTML_RETURN_IF_ERROR(Checkpoint());
       next_checkpoint = std::chrono::steady_clock::now() + options_.checkpoint_interval;
