@@ -238,6 +238,20 @@ std::map<std::string, std::string> ByKey(
   return by_key;
 }
 
+// Every record of `got` is the record of its key in `expected`, to the byte.
+void ExpectRecordsOfReference(const std::map<std::string, std::string>& got,
+                              const std::map<std::string, std::string>& expected,
+                              std::string_view what) {
+  for (const auto& [key, value] : got) {
+    const auto it = expected.find(key);
+    if (it == expected.end()) {
+      ADD_FAILURE() << what << " " << key << " is not in the reference: " << value;
+    } else {
+      EXPECT_EQ(value, it->second) << what << " " << key;
+    }
+  }
+}
+
 // "pair|seconds|start" -> "pair|seconds".
 std::string Series(const std::string& candle_key) {
   return candle_key.substr(0, candle_key.rfind('|'));
@@ -407,22 +421,16 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
                                   << duplicates.front();
 
   // (a) Every candle on Kafka is the reference's candle of its window, to the byte.
-  for (const auto& [key, value] : candles) {
-    const auto it = expected_candles.find(key);
-    if (it == expected_candles.end()) {
-      ADD_FAILURE() << "candle " << key << " is not in the reference: " << value;
-    } else {
-      EXPECT_EQ(value, it->second) << key;
-    }
-  }
+  ExpectRecordsOfReference(candles, expected_candles, "candle");
   // (c) Every reference candle is on Kafka except windows still open there. The
   // unbounded run never closes its last windows (Finish runs only in a bounded run);
   // the bounded reference closed them. Windows are tumbling with no grace, so a window
-  // stays open only while it holds the stage's watermark W (the newest trade time it
-  // has seen): every trade is at or before W, so an open window with a trade of the
-  // pair contains W, and no later window of the pair has a trade. Hence at most one
-  // window per (pair, candle size) is missing, and it is the pair's newest window of
-  // that size: at most kPairs * kWindowSizes = 24 candles.
+  // stays open only while it holds the watermark W that closes its pair's windows (the
+  // newest trade time seen on the partition, or of the pair): every trade of the pair
+  // is at or before W, so an open window with a trade of the pair contains W, and no
+  // later window of the pair has a trade. Hence at most one window per (pair, candle
+  // size) is missing, and it is the pair's newest window of that size: at most
+  // kPairs * kWindowSizes = 24 candles.
   std::map<std::string, int64_t> newest_start;  // (pair|seconds) -> newest window start
   for (const auto& [key, value] : expected_candles) {
     int64_t& newest = newest_start[Series(key)];
@@ -442,14 +450,7 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
 
   // Features: the same, keyed by their candle: equal to the reference's record, and
   // only those of candles missing from Kafka are missing.
-  for (const auto& [key, value] : features_got) {
-    const auto it = expected_features.find(key);
-    if (it == expected_features.end()) {
-      ADD_FAILURE() << "feature record " << key << " is not in the reference: " << value;
-    } else {
-      EXPECT_EQ(value, it->second) << key;
-    }
-  }
+  ExpectRecordsOfReference(features_got, expected_features, "feature record");
   size_t missing_features = 0;
   for (const auto& [key, value] : expected_features) {
     if (features_got.contains(key)) continue;
