@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include "rtml/stream/topic_reader.h"
+
 namespace rtml::cli::testing {
 
 CliRunner::CliRunner() : broker_uri_("file://" + dir_.str() + "/data") {}
@@ -30,6 +32,22 @@ std::string CliRunner::WriteFile(const std::string& name, const std::string& con
   const std::string path = dir_.str() + "/" + name + "-" + std::to_string(files_++);
   std::ofstream(path, std::ios::binary) << content;
   return path;
+}
+
+std::map<std::string, std::vector<std::string>> CliRunner::RecordsByKey(
+    const std::string& topic) const {
+  std::map<std::string, std::vector<std::string>> records;
+  const std::unique_ptr<stream::Broker> broker = OpenBroker();
+  if (broker == nullptr) return records;
+  EXPECT_TRUE(stream::ReadTopicToEnd(*broker, topic, stream::SeekTarget::Beginning(),
+                                     [&](const stream::ConsumedRecord& record) {
+                                       records[std::string(record.key.value_or(""))].emplace_back(
+                                           record.value);
+                                       return Status::Ok();
+                                     })
+                  .ok())
+      << "reading " << topic;
+  return records;
 }
 
 std::unique_ptr<stream::Broker> CliRunner::OpenBroker() const {

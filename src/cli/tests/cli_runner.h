@@ -5,8 +5,10 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "rtml/stream/broker.h"
 #include "testing.h"
@@ -35,6 +37,10 @@ class CliRunner {
 
   // Opens the same broker in-process, to set up or inspect data directly.
   std::unique_ptr<stream::Broker> OpenBroker() const;
+
+  // Every record of `topic` now: per key ("" for none), the values in offset order
+  // (a key's records are all in one partition).
+  std::map<std::string, std::vector<std::string>> RecordsByKey(const std::string& topic) const;
 
   // Starts `rtml <args>` in the background, stdout and stderr to files.
   struct Background {

@@ -14,7 +14,6 @@
 
 #include "cli_runner.h"
 #include "rtml/ingest/trade.h"
-#include "rtml/stream/topic_reader.h"
 
 namespace rtml::cli {
 namespace {
@@ -30,19 +29,6 @@ stages:
     candle_seconds: [1, 5]
     features: [sma_5, ema_10, rsi_14, macd_12_26_9, bbands_20_2, atr_14, stoch_14_3_3, obv]
 )";
-
-// Per key, the values of `topic` in offset order.
-std::map<std::string, std::vector<std::string>> Records(const CliRunner& cli,
-                                                        const std::string& topic) {
-  std::map<std::string, std::vector<std::string>> records;
-  auto broker = cli.OpenBroker();
-  EXPECT_OK(stream::ReadTopicToEnd(
-      *broker, topic, stream::SeekTarget::Beginning(), [&](const stream::ConsumedRecord& record) {
-        records[std::string(record.key.value_or(""))].emplace_back(record.value);
-        return Status::Ok();
-      }));
-  return records;
-}
 
 // Equal per key, value by value; a failure names the first difference only.
 void ExpectSameRecords(const std::map<std::string, std::vector<std::string>>& got,
@@ -68,7 +54,7 @@ struct Range {
 // Per pair: the trade ids and the time range of the trades topic.
 std::map<std::string, Range> TradeRanges(const CliRunner& cli) {
   std::map<std::string, Range> ranges;
-  for (const auto& [pair, values] : Records(cli, "trades")) {
+  for (const auto& [pair, values] : cli.RecordsByKey("trades")) {
     for (const std::string& value : values) {
       auto trade = ingest::ParseTradeJson(value);
       EXPECT_TRUE(trade.ok()) << value;
@@ -122,13 +108,13 @@ TEST(LiveBackfillCliTest, LiveAndBackfilledTradesGiveTheSameCandlesAndFeatures) 
     const testing::CliResult run = cli->Run("pipeline run " + config + " --until-end");
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
-  const auto live_candles = Records(live, "candles");
+  const auto live_candles = live.RecordsByKey("candles");
   ASSERT_EQ(live_candles.size(), 2u);
   EXPECT_GT(live_candles.at("BTC/USD").size(), 10u);
-  EXPECT_EQ(Records(live, "candles.dlq").size(), 0u) << "no trade is late";
-  EXPECT_EQ(Records(backfilled, "candles.dlq").size(), 0u) << "no trade is late";
-  ExpectSameRecords(Records(backfilled, "candles"), live_candles, "candles");
-  ExpectSameRecords(Records(backfilled, "features"), Records(live, "features"), "features");
+  EXPECT_EQ(live.RecordsByKey("candles.dlq").size(), 0u) << "no trade is late";
+  EXPECT_EQ(backfilled.RecordsByKey("candles.dlq").size(), 0u) << "no trade is late";
+  ExpectSameRecords(backfilled.RecordsByKey("candles"), live_candles, "candles");
+  ExpectSameRecords(backfilled.RecordsByKey("features"), live.RecordsByKey("features"), "features");
 }
 
 }  // namespace

@@ -16,7 +16,6 @@
 #include "cli_runner.h"
 #include "rtml/ingest/trade.h"
 #include "rtml/process/candle.h"
-#include "rtml/stream/topic_reader.h"
 #include "synthetic_trades.h"
 
 namespace rtml::cli {
@@ -39,19 +38,6 @@ stages:
                minus_di_14, stoch_14_3_3, stochrsi_14_5_3, cci_20, mfi_14, willr_14]
 )";
 
-// Every record of a topic: per key, the values in offset order.
-std::map<std::string, std::vector<std::string>> Records(const CliRunner& cli,
-                                                        const std::string& topic) {
-  std::map<std::string, std::vector<std::string>> records;
-  auto broker = cli.OpenBroker();
-  EXPECT_OK(stream::ReadTopicToEnd(
-      *broker, topic, stream::SeekTarget::Beginning(), [&](const stream::ConsumedRecord& record) {
-        records[std::string(record.key.value_or(""))].emplace_back(record.value);
-        return Status::Ok();
-      }));
-  return records;
-}
-
 class PipelineCliTest : public ::testing::Test {
  protected:
   // Loads `trades` trades into `cli`'s broker and writes the config.
@@ -72,7 +58,7 @@ TEST_F(PipelineCliTest, BoundedRunMakesCandlesAndFeaturesAndARerunAddsNothing) {
 
   // The 60 s candles of BTCUSD against a recomputation from the trades.
   std::map<int64_t, process::Candle> expected;
-  for (const auto& [key, values] : Records(cli, "trades")) {
+  for (const auto& [key, values] : cli.RecordsByKey("trades")) {
     if (key != "BTCUSD") continue;
     for (const std::string& value : values) {
       ASSERT_OK_AND_ASSIGN(const ingest::Trade t, ingest::ParseTradeJson(value));
@@ -86,7 +72,7 @@ TEST_F(PipelineCliTest, BoundedRunMakesCandlesAndFeaturesAndARerunAddsNothing) {
     }
   }
   std::map<int64_t, process::Candle> got;
-  const auto candles = Records(cli, "candles");
+  const auto candles = cli.RecordsByKey("candles");
   for (const std::string& value : candles.at("BTCUSD")) {
     ASSERT_OK_AND_ASSIGN(const process::Candle c, process::ParseCandleJson(value));
     if (c.candle_seconds == 60) got[c.window_start_ms] = c;
@@ -103,7 +89,7 @@ TEST_F(PipelineCliTest, BoundedRunMakesCandlesAndFeaturesAndARerunAddsNothing) {
   }
 
   // One feature record per 60 s candle, indicators warm after their lookback.
-  const auto features = Records(cli, "features");
+  const auto features = cli.RecordsByKey("features");
   ASSERT_EQ(features.at("BTCUSD").size(), expected.size());
   const std::string& last = features.at("BTCUSD").back();
   for (const char* name : {"\"rsi_14\":", "\"macd_signal_12_26_9\":", "\"stoch_d_14_3_3\":",
@@ -117,8 +103,8 @@ TEST_F(PipelineCliTest, BoundedRunMakesCandlesAndFeaturesAndARerunAddsNothing) {
   const testing::CliResult again = cli.Run("pipeline run " + config + " --until-end");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("market.candles: 0 records in, 0 out"), std::string::npos) << again.err;
-  EXPECT_EQ(Records(cli, "candles"), candles);
-  EXPECT_EQ(Records(cli, "features"), features);
+  EXPECT_EQ(cli.RecordsByKey("candles"), candles);
+  EXPECT_EQ(cli.RecordsByKey("features"), features);
 }
 
 TEST_F(PipelineCliTest, SigkillAtRandomMomentsLeavesTheResultsOfAnUninterruptedRun) {
@@ -146,7 +132,7 @@ TEST_F(PipelineCliTest, SigkillAtRandomMomentsLeavesTheResultsOfAnUninterruptedR
   const testing::CliResult last = cli.Run("pipeline run " + config + " --until-end");
   ASSERT_EQ(last.exit_code, 0) << last.err;
   for (const char* topic : {"candles", "features", "candles.dlq", "features.dlq"}) {
-    EXPECT_EQ(Records(cli, topic), Records(reference, topic))
+    EXPECT_EQ(cli.RecordsByKey(topic), reference.RecordsByKey(topic))
         << topic << " after " << kills << " kills";
   }
 }
