@@ -1,8 +1,10 @@
 #include "file_broker.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include <cerrno>
 #include <chrono>
@@ -107,19 +109,35 @@ std::filesystem::path FileBroker::TopicDir(std::string_view topic) const {
 Status FileBroker::CreateTopic(const TopicSpec& spec) {
   RTML_RETURN_IF_ERROR(ValidateTopicSpec(spec));
   const auto dir = TopicDir(spec.name);
-  // mkdir is the atomic step: of two processes creating the same topic, one wins.
-  if (::mkdir(dir.c_str(), 0755) != 0) {
-    if (errno == EEXIST) return Status::AlreadyExists("topic '" + spec.name + "' already exists");
-    return Status::FromErrno("create topic directory " + dir.string(), errno);
+  if (std::filesystem::exists(dir)) {
+    return Status::AlreadyExists("topic '" + spec.name + "' already exists");
   }
+  // The topic is built whole under a hidden name (ListTopics skips dot names), then
+  // renamed into place: a process killed halfway leaves no half-made topic, and of
+  // two processes creating the same topic, one rename wins.
+  static std::atomic<uint64_t> attempt{0};
+  const auto staging = root_ / "topics" /
+                       ("." + spec.name + ".creating-" + std::to_string(::getpid()) + "-" +
+                        std::to_string(attempt.fetch_add(1)));
+  std::error_code ec;
+  std::filesystem::remove_all(staging, ec);
   for (int32_t p = 0; p < spec.partitions; ++p) {
-    std::error_code ec;
-    std::filesystem::create_directory(dir / std::to_string(p), ec);
+    std::filesystem::create_directories(staging / std::to_string(p), ec);
     if (ec)
-      return Status::IOError("create " + (dir / std::to_string(p)).string() + ": " + ec.message());
+      return Status::IOError("create " + (staging / std::to_string(p)).string() + ": " +
+                             ec.message());
   }
-  return WriteFileAtomically(dir / "topic.conf", EncodeTopicConfig(spec),
-                             options_.fsync != FsyncPolicy::kNever);
+  const bool sync = options_.fsync != FsyncPolicy::kNever;
+  RTML_RETURN_IF_ERROR(WriteFileAtomically(staging / "topic.conf", EncodeTopicConfig(spec), sync));
+  if (::rename(staging.c_str(), dir.c_str()) != 0) {
+    const int error = errno;
+    std::filesystem::remove_all(staging, ec);
+    if (error == EEXIST || error == ENOTEMPTY) {
+      return Status::AlreadyExists("topic '" + spec.name + "' already exists");
+    }
+    return Status::FromErrno("create topic directory " + dir.string(), error);
+  }
+  return sync ? SyncDirectory(root_ / "topics") : Status::Ok();
 }
 
 Result<std::vector<std::string>> FileBroker::ListTopics() {

@@ -7,6 +7,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 #include "rtml/core/clock.h"
@@ -137,6 +142,42 @@ TEST(FileBroker, TopicsCreateListDescribeDelete) {
   ASSERT_OK_AND_ASSIGN(names, other->ListTopics());
   EXPECT_THAT(names, ElementsAre("a"));
   EXPECT_EQ(other->DescribeTopic("b").status().code(), StatusCode::kNotFound);
+}
+
+// A process killed while creating topics leaves each topic whole or absent: a
+// half-made topic would block every later create ("already exists") while no one
+// could open it ("does not exist").
+TEST(FileBroker, KilledWhileCreatingTopicsLeavesNoHalfMadeTopic) {
+  rtml::testing::TempDir dir;
+  for (int round = 0; round < 5; ++round) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      auto broker = OpenFileBroker(dir.str(), "file://" + dir.str(), {});
+      for (int i = 0; broker.ok(); ++i) {
+        const std::string name = "r" + std::to_string(round) + "t" + std::to_string(i);
+        if (!(*broker)->CreateTopic({.name = name, .partitions = 8}).ok()) _exit(1);
+      }
+      _exit(2);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + 15 * round));
+    kill(child, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped by itself: " << status;
+  }
+  auto broker = Open(dir);
+  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> listed, broker->ListTopics());
+  EXPECT_GT(listed.size(), 5u);
+  size_t dirs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "topics")) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with('.')) continue;  // a staging directory of a killed create
+    ++dirs;
+    ASSERT_OK_AND_ASSIGN(const TopicDescription d, broker->DescribeTopic(name));
+    EXPECT_EQ(d.partitions.size(), 8u) << name;
+  }
+  EXPECT_EQ(dirs, listed.size());
 }
 
 TEST(FileBroker, KeysLandOnTheKafkaPartitionAndPartitionsAreChecked) {
