@@ -141,6 +141,31 @@ Status EndOffsetIs(stream::Broker& broker, const std::string& topic, int64_t exp
   return Status::Ok();
 }
 
+struct StageRun {
+  double seconds = 0;  // Run(), its final checkpoint included
+  process::StageStats stats;
+};
+
+// Runs one stage from `input` to `output` (and `output`.dlq) to the end of its input,
+// and checks that it wrote `expected` records and no dead letters.
+Result<StageRun> RunStage(stream::Broker& broker, const std::string& name, const std::string& input,
+                          const std::string& output, int64_t expected,
+                          process::OperatorFactory factory) {
+  RTML_ASSIGN_OR_RETURN(std::unique_ptr<process::StageRunner> runner,
+                        process::StageRunner::Create(&broker,
+                                                     {.name = name,
+                                                      .input_topic = input,
+                                                      .output_topics = {output, output + ".dlq"},
+                                                      .stop_at_end = true},
+                                                     std::move(factory)));
+  const Clock::time_point start = Clock::now();
+  RTML_RETURN_IF_ERROR(runner->Run());
+  StageRun run{.seconds = Seconds(Clock::now() - start), .stats = runner->stats()};
+  RTML_RETURN_IF_ERROR(EndOffsetIs(broker, output, expected));
+  RTML_RETURN_IF_ERROR(EndOffsetIs(broker, output + ".dlq", 0));
+  return run;
+}
+
 Result<RunResult> RunOnce(const fs::path& dir, const Args& args,
                           const std::vector<ingest::Trade>& trades, const Expected& expected) {
   RTML_ASSIGN_OR_RETURN(std::unique_ptr<stream::Broker> broker,
@@ -178,41 +203,21 @@ Result<RunResult> RunOnce(const fs::path& dir, const Args& args,
   result.read_s = Seconds(Clock::now() - start);
   if (read != static_cast<int64_t>(trades.size())) return Status::Internal("short read");
 
-  // The candles stage.
-  RTML_ASSIGN_OR_RETURN(
-      std::unique_ptr<process::StageRunner> candles,
-      process::StageRunner::Create(broker.get(),
-                                   {.name = "bench.candles",
-                                    .input_topic = "trades",
-                                    .output_topics = {"candles", "candles.dlq"},
-                                    .stop_at_end = true},
-                                   [](int32_t) { return process::MakeCandlesOperator({}); }));
-  start = Clock::now();
-  RTML_RETURN_IF_ERROR(candles->Run());
-  result.candles_s = Seconds(Clock::now() - start);
-  RTML_RETURN_IF_ERROR(EndOffsetIs(*broker, "candles", expected.candles));
-  RTML_RETURN_IF_ERROR(EndOffsetIs(*broker, "candles.dlq", 0));
-  result.candle_records = candles->stats().records_out;
-
-  // The features stage.
+  // The candles stage, then the features stage.
+  RTML_ASSIGN_OR_RETURN(const StageRun candles,
+                        RunStage(*broker, "bench.candles", "trades", "candles", expected.candles,
+                                 [](int32_t) { return process::MakeCandlesOperator({}); }));
+  result.candles_s = candles.seconds;
+  result.candle_records = candles.stats.records_out;
   const process::FeaturesStageOptions features_options{.candle_seconds = {60},
                                                        .features = FeatureNames()};
   RTML_ASSIGN_OR_RETURN(
-      std::unique_ptr<process::StageRunner> features,
-      process::StageRunner::Create(
-          broker.get(),
-          {.name = "bench.features",
-           .input_topic = "candles",
-           .output_topics = {"features", "features.dlq"},
-           .stop_at_end = true},
-          [&](int32_t) { return process::MakeFeaturesOperator(features_options); }));
-  start = Clock::now();
-  RTML_RETURN_IF_ERROR(features->Run());
-  result.features_s = Seconds(Clock::now() - start);
-  RTML_RETURN_IF_ERROR(EndOffsetIs(*broker, "features", expected.candles_60));
-  RTML_RETURN_IF_ERROR(EndOffsetIs(*broker, "features.dlq", 0));
-  result.feature_records = features->stats().records_out;
-  if (features->stats().records_in != expected.candles) {
+      const StageRun features,
+      RunStage(*broker, "bench.features", "candles", "features", expected.candles_60,
+               [&](int32_t) { return process::MakeFeaturesOperator(features_options); }));
+  result.features_s = features.seconds;
+  result.feature_records = features.stats.records_out;
+  if (features.stats.records_in != expected.candles) {
     return Status::Internal("the features stage did not read every candle");
   }
 

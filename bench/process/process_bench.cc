@@ -223,6 +223,22 @@ struct TradeRecords {
   }
 };
 
+// Process() of every record; false if one fails or writes to a topic other than
+// `output` (a dead letter). Adds the outputs to *outputs.
+bool ProcessAll(process::PartitionOperator& op, const std::vector<stream::ConsumedRecord>& records,
+                std::string_view output, std::vector<process::OutputRecord>* out,
+                int64_t* outputs) {
+  for (const stream::ConsumedRecord& record : records) {
+    out->clear();
+    if (!op.Process(record, out).ok()) return false;
+    for (const process::OutputRecord& o : *out) {
+      if (o.topic != output) return false;
+    }
+    *outputs += static_cast<int64_t>(out->size());
+  }
+  return true;
+}
+
 void BM_ParseTradeJson(benchmark::State& state) {
   TradeRecords records;
   records.Build(g_trades, 0);
@@ -252,19 +268,9 @@ void BM_CandlesOperator(benchmark::State& state) {
   int64_t offset = 0;
   int64_t outputs = 0;
   for (auto _ : state) {
-    for (const stream::ConsumedRecord& record : records.records) {
-      out.clear();
-      if (!(*op)->Process(record, &out).ok()) {
-        state.SkipWithError("Process failed");
-        return;
-      }
-      for (const process::OutputRecord& o : out) {
-        if (o.topic != "candles") {
-          state.SkipWithError("a trade was dead-lettered");
-          return;
-        }
-      }
-      outputs += static_cast<int64_t>(out.size());
+    if (!ProcessAll(**op, records.records, "candles", &out, &outputs)) {
+      state.SkipWithError("Process failed or a trade was dead-lettered");
+      return;
     }
     state.PauseTiming();
     offset += kSpotTrades;
@@ -316,19 +322,9 @@ void BM_FeaturesOperator(benchmark::State& state) {
       return;
     }
     state.ResumeTiming();
-    for (const stream::ConsumedRecord& record : records) {
-      out.clear();
-      if (!(*op)->Process(record, &out).ok()) {
-        state.SkipWithError("Process failed");
-        return;
-      }
-      for (const process::OutputRecord& o : out) {
-        if (o.topic != "features") {
-          state.SkipWithError("a candle was dead-lettered");
-          return;
-        }
-        ++features;
-      }
+    if (!ProcessAll(**op, records, "features", &out, &features)) {
+      state.SkipWithError("Process failed or a candle was dead-lettered");
+      return;
     }
   }
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
