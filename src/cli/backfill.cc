@@ -66,12 +66,7 @@ Result<ingest::KrakenBackfillOptions> OptionsFromFlags(const ParsedFlags& flags)
   if (auto url = flags.Get("url")) options.url = std::string(*url);
   options.sink.topic = flags.Get("topic").value_or(ingest::kDefaultTradesTopic);
   options.sink.dlq_topic = flags.Get("dlq-topic").value_or(ingest::kDefaultDeadLetterTopic);
-  options.checkpoint_topic =
-      flags.Get("checkpoint-topic").value_or(options.sink.topic + ".backfill");
-  for (const std::string* topic :
-       {&options.sink.topic, &options.sink.dlq_topic, &options.checkpoint_topic}) {
-    RTML_RETURN_IF_ERROR(stream::ValidateTopicName(*topic));
-  }
+  options.checkpoint_topic = flags.Get("checkpoint-topic").value_or("");  // "": the default
   if (auto interval = flags.Get("request-interval")) {
     RTML_ASSIGN_OR_RETURN(const int64_t ms, ParseDurationMs(*interval));
     options.request_interval = std::chrono::milliseconds(ms);
@@ -102,14 +97,16 @@ ExitStatus Run(const Invocation& invocation) {
 
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
-  for (const std::string& topic :
-       {options->sink.topic, options->sink.dlq_topic, options->checkpoint_topic}) {
-    const Status ensured = EnsureTopic(**broker, topic, static_cast<int32_t>(*partitions));
-    if (!ensured.ok()) return ExitStatus::Failure(ensured.WithContext("topic " + topic));
-  }
+  // Create() checks the options and settles the topic names; nothing runs yet.
   Result<std::unique_ptr<ingest::KrakenBackfill>> backfill =
       ingest::KrakenBackfill::Create(*options, broker->get());
   if (!backfill.ok()) return ExitStatus::Usage(backfill.status().message());
+  const ingest::KrakenBackfillOptions& settled = (*backfill)->options();
+  for (const std::string& topic :
+       {settled.sink.topic, settled.sink.dlq_topic, settled.checkpoint_topic}) {
+    const Status ensured = EnsureTopic(**broker, topic, static_cast<int32_t>(*partitions));
+    if (!ensured.ok()) return ExitStatus::Failure(ensured.WithContext("topic " + topic));
+  }
 
   InstallStopHandlers();
   const std::string& pair = options->symbol;

@@ -80,9 +80,10 @@ struct KrakenBackfillProgress {
 
 class KrakenBackfill {
  public:
-  // InvalidArgument for a missing symbol, since_ms <= 0, until_ms < since_ms, or a URL
-  // that is not http(s)://. `broker` is not owned and must outlive the backfill; the
-  // trades, dead-letter and checkpoint topics must exist.
+  // InvalidArgument for a missing symbol, since_ms <= 0, until_ms < since_ms, a URL
+  // that is not http(s)://, or a bad topic name. options() holds the settled topics. `broker` is
+  // not owned and must outlive the backfill; the trades, dead-letter and checkpoint topics must
+  // exist.
   static Result<std::unique_ptr<KrakenBackfill>> Create(KrakenBackfillOptions options,
                                                         stream::Broker* broker);
   ~KrakenBackfill();

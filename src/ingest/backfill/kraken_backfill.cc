@@ -6,6 +6,7 @@
 #include "backfill_checkpoint.h"
 #include "rtml/core/clock.h"
 #include "rtml/ingest/kraken_rest_parser.h"
+#include "rtml/stream/topic.h"
 #include "stored_trade_ids.h"
 
 namespace rtml::ingest {
@@ -111,6 +112,10 @@ Result<std::unique_ptr<KrakenBackfill>> KrakenBackfill::Create(KrakenBackfillOpt
     return Status::InvalidArgument("'" + options.url + "' is not an http:// or https:// URL");
   }
   if (options.checkpoint_topic.empty()) options.checkpoint_topic = options.sink.topic + ".backfill";
+  for (const std::string* topic :
+       {&options.sink.topic, &options.sink.dlq_topic, &options.checkpoint_topic}) {
+    RTML_RETURN_IF_ERROR(stream::ValidateTopicName(*topic));
+  }
   // Every trade of a backfill is old by the time it is fetched.
   options.sink.validator.max_age_ms = INT64_MAX / 2;
   return std::unique_ptr<KrakenBackfill>(new KrakenBackfill(std::move(options), broker));

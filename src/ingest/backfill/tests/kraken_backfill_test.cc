@@ -217,7 +217,11 @@ TEST_F(KrakenBackfillTest, RejectsBadOptions) {
   options.symbol.clear();
   EXPECT_FALSE(KrakenBackfill::Create(options, broker_.get()).ok());
   options.symbol = "BTC/USD";
-  EXPECT_OK(KrakenBackfill::Create(options, broker_.get()).status());
+  options.checkpoint_topic = "bad topic";
+  EXPECT_FALSE(KrakenBackfill::Create(options, broker_.get()).ok());
+  options.checkpoint_topic.clear();
+  ASSERT_OK_AND_ASSIGN(auto made, KrakenBackfill::Create(options, broker_.get()));
+  EXPECT_EQ(made->options().checkpoint_topic, "trades.backfill");
 }
 
 }  // namespace
