@@ -24,6 +24,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "unsupported";
     case StatusCode::kTimeout:
       return "timeout";
+    case StatusCode::kUnavailable:
+      return "unavailable";
     case StatusCode::kInternal:
       return "internal error";
   }

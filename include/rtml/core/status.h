@@ -21,6 +21,7 @@ enum class StatusCode {
   kBusy,         // a resource is held by someone else, e.g. a partition's writer lock
   kUnsupported,  // the backend cannot do this
   kTimeout,
+  kUnavailable,  // a server cannot be reached now; retrying later may succeed
   kInternal,
 };
 
@@ -43,6 +44,9 @@ class [[nodiscard]] Status {
   static Status Busy(std::string msg) { return {StatusCode::kBusy, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {StatusCode::kUnsupported, std::move(msg)}; }
   static Status Timeout(std::string msg) { return {StatusCode::kTimeout, std::move(msg)}; }
+  static Status Unavailable(std::string msg) {
+    return {StatusCode::kUnavailable, std::move(msg)};
+  }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }

@@ -77,6 +77,8 @@ Status MakeStatus(StatusCode code, std::string message) {
       return Status::Unsupported(std::move(message));
     case StatusCode::kTimeout:
       return Status::Timeout(std::move(message));
+    case StatusCode::kUnavailable:
+      return Status::Unavailable(std::move(message));
     case StatusCode::kInternal:
       return Status::Internal(std::move(message));
     case StatusCode::kIOError:
