@@ -14,6 +14,7 @@ packages=(
   libboost1.81-dev libssl-dev zlib1g-dev    # websockets/HTTP (Beast), TLS, gzip captures
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   kcat                                       # interop tests against an independent Kafka client
+  postgresql libpq-dev                       # offline feature store at scale; tests start a server
   ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )
