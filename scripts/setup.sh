@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   kcat                                       # interop tests against an independent Kafka client
   postgresql libpq-dev                       # offline feature store at scale; tests start a server
+  redis-server libhiredis-dev                # online feature store at scale; tests start a server
   ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )
