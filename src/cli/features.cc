@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "command.h"
+#include "feature_store_commands.h"
 #include "output_buffer.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/json_writer.h"
@@ -281,7 +282,7 @@ ExitStatus RunCompute(const Invocation& invocation) {
   return ExitStatus::Ok();
 }
 
-constexpr Command kSubcommands[] = {
+constexpr Command kComputeCommand =
     {.name = "compute",
      .summary = "Compute indicators over a historical OHLCV file",
      .usage = "rtml features compute --input FILE --features LIST [flags]",
@@ -306,18 +307,21 @@ constexpr Command kSubcommands[] = {
                 "rtml features compute --input candles.jsonl --features bbands_20_2 --format "
                 "jsonl --pair BTCUSDT",
      .define_flags = DefineComputeFlags,
-     .run = RunCompute},
-};
+     .run = RunCompute};
 
 }  // namespace
 
 const Command& FeaturesCommand() {
-  static constexpr Command kFeatures{
+  static const Command kSubcommands[] = {kComputeCommand,          FeaturesListCommand(),
+                                         FeaturesDescribeCommand(), FeaturesGetCommand(),
+                                         FeaturesExportCommand(),   FeaturesVerifyCommand()};
+  static const Command kFeatures{
       .name = "features",
-      .summary = "Compute features (indicators) over historical candles",
+      .summary = "Compute features over historical candles; read and export the feature store",
       .usage = "rtml features COMMAND [flags]",
       .description = "",
-      .example = "rtml features compute --input candles.csv --features rsi_14,ema_21",
+      .example = "rtml features compute --input candles.csv --features rsi_14,ema_21\n"
+                 "rtml features export market --labels labels.csv --output train.csv",
       .subcommands = kSubcommands,
   };
   return kFeatures;

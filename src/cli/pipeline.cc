@@ -1,6 +1,7 @@
 // rtml pipeline run: the stages of a pipeline config between topics, with
 // checkpoints, so a killed pipeline resumes with nothing lost or written twice.
 #include <algorithm>
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
@@ -13,10 +14,12 @@
 #include "ensure_topic.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
+#include "rtml/features/store_sink.h"
 #include "rtml/process/pipeline_config.h"
 #include "rtml/process/stage_runner.h"
 #include "run_with_status.h"
 #include "stop_signal.h"
+#include "store_flags.h"
 
 namespace rtml::cli {
 namespace {
@@ -31,6 +34,7 @@ void DefineRunFlags(FlagSet& flags) {
   flags.Value("create-partitions", "N", "partitions of a topic that must be created (default 1)");
   flags.Value("checkpoint-interval", "DURATION", "how often state is checkpointed (default 1s)");
   AddBrokerFlags(flags);
+  AddStoreFlags(flags);
 }
 
 struct RunArgs {
@@ -101,13 +105,32 @@ std::string StatusText(const std::vector<std::unique_ptr<process::StageRunner>>&
   return text;
 }
 
+// A store stage's operators write to the store it opens and registers its group in.
+Result<process::OperatorFactory> StoreStageFactory(
+    const ParsedFlags& flags, const process::StoreStageOptions& stage,
+    std::vector<std::unique_ptr<features::FeatureStore>>& stores,
+    const std::atomic<bool>* stopping) {
+  const StoreUris uris = StoreUrisFromFlags(flags, stage.offline_uri, stage.online_uri);
+  RTML_ASSIGN_OR_RETURN(std::unique_ptr<features::FeatureStore> store, OpenStore(uris));
+  RTML_RETURN_IF_ERROR(store->RegisterGroup(stage.group).status());
+  features::FeatureStore* const opened = stores.emplace_back(std::move(store)).get();
+  const features::StoreSinkOptions options{
+      .input = stage.input, .dlq = stage.dlq, .group = stage.group, .stop = stopping};
+  return process::OperatorFactory(
+      [opened, options](int32_t) -> Result<std::unique_ptr<process::PartitionOperator>> {
+        return features::MakeStoreSinkOperator(opened, options);
+      });
+}
+
 ExitStatus Run(const Invocation& invocation) {
   Result<RunArgs> args = ArgsFromFlags(invocation.flags);
   if (!args.ok()) return ExitStatus::FromInputStatus(args.status());
   Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(invocation.flags);
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
 
-  std::vector<std::unique_ptr<process::StageRunner>> runners;
+  std::vector<std::unique_ptr<features::FeatureStore>> stores;  // of the store stages
+  std::vector<std::unique_ptr<process::StageRunner>> runners;     // (which use them)
+  std::atomic<bool> stopping{false};  // ends a store stage's retries of a server
   for (const process::StageConfig* stage : args->stages) {
     std::vector<std::string> topics = stage->outputs();
     topics.push_back(stage->input());
@@ -116,6 +139,15 @@ ExitStatus Run(const Invocation& invocation) {
       if (!ensured.ok()) return ExitStatus::Failure(ensured.WithContext("topic " + topic));
     }
     const std::string name = args->config.name + "." + stage->name;
+    process::OperatorFactory factory;
+    if (const auto* store_stage = std::get_if<process::StoreStageOptions>(&stage->options)) {
+      Result<process::OperatorFactory> made =
+          StoreStageFactory(invocation.flags, *store_stage, stores, &stopping);
+      if (!made.ok()) return ExitStatus::Failure(made.status().WithContext("stage " + stage->name));
+      factory = std::move(*made);
+    } else {
+      factory = stage->Factory();
+    }
     Result<std::unique_ptr<process::StageRunner>> runner = process::StageRunner::Create(
         broker->get(),
         {.name = name,
@@ -124,7 +156,7 @@ ExitStatus Run(const Invocation& invocation) {
          .group = args->until_end ? "" : name,
          .checkpoint_interval = std::chrono::milliseconds(args->checkpoint_interval_ms),
          .stop_at_end = args->until_end},
-        stage->Factory());
+        std::move(factory));
     if (!runner.ok()) return ExitStatus::Failure(runner.status());
     runners.push_back(std::move(runner).value());
   }
@@ -156,6 +188,7 @@ ExitStatus Run(const Invocation& invocation) {
       },
       .stop =
           [&] {
+            stopping.store(true);
             for (auto& runner : runners) runner->Stop();
           },
       .status = [&](StatusLine&) { return StatusText(runners, rates); },

@@ -42,6 +42,12 @@ class PartitionOperator {
   // The end of a bounded input: emit what is still open (e.g. the last windows).
   virtual Status Finish(std::vector<OutputRecord>* /*out*/) { return Status::Ok(); }
 
+  // Makes durable what the operator wrote outside the output topics (rows of a
+  // feature store). The runner calls it before each checkpoint, so a checkpoint never
+  // covers such a write that could still be lost; those writes are replayed after a
+  // crash, so they must be idempotent.
+  virtual Status Flush() { return Status::Ok(); }
+
   // The whole state, and back; RestoreState() happens before the first Process().
   virtual std::string SaveState() const = 0;
   virtual Status RestoreState(std::string_view bytes) = 0;

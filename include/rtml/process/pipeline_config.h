@@ -22,6 +22,25 @@
 //       dlq: features.dlq
 //       candle_seconds: [60]          # which candles (default: all)
 //       features: [rsi_14, ema_21, macd_12_26_9, bbands_20_2]
+//     - name: store
+//       kind: store                   # features -> feature store
+//       input: features
+//       dlq: features.store.dlq
+//       group: market                 # a group of feature_groups
+//       offline: sqlite://PATH        # default: the --store directory's
+//       online: embedded://PATH
+//   feature_groups:
+//     - name: market
+//       version: 1
+//       from_stage: features          # schema: that stage's records
+//       key: [pair, candle_seconds]
+//       event_time: window_end_ms
+//       ttl: 15m
+//     - name: sensors                 # or declared column by column
+//       version: 2
+//       key: {sensor: string}
+//       event_time: ts_ms
+//       features: {temperature: double, status: string, readings: int64}
 #pragma once
 
 #include <string>
@@ -30,24 +49,36 @@
 #include <vector>
 
 #include "rtml/core/result.h"
+#include "rtml/features/feature_group.h"
 #include "rtml/process/operators.h"
 
 namespace rtml::process {
 
+// A stage that writes a features topic into the feature store (features/store_sink.h).
+struct StoreStageOptions {
+  std::string input = "features";
+  std::string dlq = "features.store.dlq";
+  features::FeatureGroup group;  // as declared under feature_groups
+  std::string offline_uri;       // empty: the default store's
+  std::string online_uri;
+};
+
 struct StageConfig {
   std::string name;
-  std::variant<CandlesStageOptions, FeaturesStageOptions> options;
+  std::variant<CandlesStageOptions, FeaturesStageOptions, StoreStageOptions> options;
 
   const std::string& input() const;
-  // The stage's output and dead-letter topics.
+  // The stage's output and dead-letter topics (a store stage: its dead-letter topic).
   std::vector<std::string> outputs() const;
-  // Makes the operator of one input partition.
+  // Makes the operator of one input partition. REQUIRES: not a store stage, whose
+  // operators need the store the caller opens (MakeStoreSinkOperator).
   OperatorFactory Factory() const;
 };
 
 struct PipelineConfig {
   std::string name;
   std::vector<StageConfig> stages;  // in declaration order
+  std::vector<features::FeatureGroup> feature_groups;
 };
 
 // Parses YAML text; `origin` (a file name) prefixes every error:

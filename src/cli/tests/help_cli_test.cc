@@ -31,7 +31,8 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
   EXPECT_EQ(paths, (std::vector<std::string>{
                        "topics", "topics list", "topics create", "topics describe", "topics delete",
                        "produce", "consume", "ingest", "backfill", "replay", "pipeline",
-                       "pipeline run", "features", "features compute", "exchange-sim"}));
+                       "pipeline run", "features", "features compute", "features list", "features describe", "features get", "features export", "features verify",
+                       "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

@@ -69,10 +69,28 @@ std::string UpsertGroupSchema(Dialect dialect) {
          ") ON CONFLICT (name, version) DO UPDATE SET schema_json = excluded.schema_json";
 }
 
+Result<std::vector<std::string>> RegistrationStatements(const FeatureGroup* stored,
+                                                        const FeatureGroup& declared,
+                                                        Dialect dialect) {
+  RTML_RETURN_IF_ERROR(ValidateFeatureGroup(declared));
+  if (stored == nullptr) return std::vector<std::string>{CreateGroupTable(declared, dialect)};
+  RTML_RETURN_IF_ERROR(CheckBackwardCompatible(*stored, declared));
+  std::vector<std::string> statements;
+  for (const Column& column : declared.features) {
+    bool known = false;
+    for (const Column& old_column : stored->features) known = known || old_column.name == column.name;
+    if (!known) statements.push_back(AddFeatureColumn(declared, column, dialect));
+  }
+  return statements;
+}
+
 std::string CreateGroupTable(const FeatureGroup& group, Dialect dialect) {
   std::string out = "CREATE TABLE IF NOT EXISTS " + Quote(group.StorageName()) + " (";
   for (const Column& column : group.key) {
-    out += Quote(column.name) + " " + std::string(SqlType(column.type, dialect)) + " NOT NULL, ";
+    out += Quote(column.name) + " " + std::string(SqlType(column.type, dialect));
+    // Byte order, as SQLite's: scans come back in the same key order on both.
+    if (column.type == ValueType::kString && dialect == Dialect::kPostgres) out += " COLLATE \"C\"";
+    out += " NOT NULL, ";
   }
   out += Quote(group.event_time) + " " + std::string(IntegerType(dialect)) + " NOT NULL, ";
   for (const Column& column : group.features) {

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "rtml/core/result.h"
 
 #include "rtml/features/feature_group.h"
 
@@ -21,6 +24,14 @@ std::string SelectGroupSchema(Dialect dialect);
 std::string SelectAllGroupSchemas();
 // INSERT ... (name, version, schema_json) = (p1, p2, p3), replacing the schema.
 std::string UpsertGroupSchema(Dialect dialect);
+
+// What registering `declared` takes when the store holds `stored` for its name and
+// version (nullptr: nothing yet): the CREATE TABLE, or an ALTER TABLE per added
+// feature column. InvalidArgument (CheckBackwardCompatible) for a change that needs
+// a new version.
+Result<std::vector<std::string>> RegistrationStatements(const FeatureGroup* stored,
+                                                        const FeatureGroup& declared,
+                                                        Dialect dialect);
 
 // CREATE TABLE IF NOT EXISTS for the group's version.
 std::string CreateGroupTable(const FeatureGroup& group, Dialect dialect);

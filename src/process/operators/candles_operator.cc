@@ -1,5 +1,5 @@
 // The candles stage: trades in, candles out, late trades dead-lettered.
-#include "dead_letters.h"
+#include "rtml/process/dead_letters.h"
 #include "rtml/ingest/trade.h"
 #include "rtml/process/operators.h"
 

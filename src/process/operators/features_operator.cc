@@ -3,7 +3,7 @@
 #include <limits>
 #include <map>
 
-#include "dead_letters.h"
+#include "rtml/process/dead_letters.h"
 #include "rtml/core/state_bytes.h"
 #include "rtml/process/feature_record.h"
 #include "rtml/process/indicators/indicator.h"

@@ -156,7 +156,116 @@ Result<FeaturesStageOptions> ParseFeatures(Fields& f) {
   return o;
 }
 
-Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path) {
+Result<StoreStageOptions> ParseStore(Fields& f,
+                                     const std::vector<features::FeatureGroup>& groups) {
+  StoreStageOptions o;
+  RTML_ASSIGN_OR_RETURN(o.input, f.Topic("input", o.input));
+  RTML_ASSIGN_OR_RETURN(o.dlq, f.Topic("dlq", o.dlq));
+  RTML_ASSIGN_OR_RETURN(const std::string group, f.String("group", ""));
+  std::string known;
+  for (const features::FeatureGroup& declared : groups) {
+    if (declared.name == group) o.group = declared;
+    known += (known.empty() ? "" : ", ") + declared.name;
+  }
+  if (o.group.name.empty()) {
+    return f.Error("group", "'" + group + "' is not under feature_groups (declared: " +
+                                (known.empty() ? "none" : known) + ")");
+  }
+  RTML_ASSIGN_OR_RETURN(o.offline_uri, f.String("offline", ""));
+  RTML_ASSIGN_OR_RETURN(o.online_uri, f.String("online", ""));
+  return o;
+}
+
+// The columns of a features stage's records: the candle's, then every indicator
+// output (feature_record.h).
+std::vector<features::Column> FeatureRecordColumns(const FeaturesStageOptions& stage) {
+  using features::ValueType;
+  std::vector<features::Column> columns = {
+      {"pair", ValueType::kString},         {"candle_seconds", ValueType::kInt64},
+      {"window_start_ms", ValueType::kInt64}, {"window_end_ms", ValueType::kInt64},
+      {"open", ValueType::kDouble},         {"high", ValueType::kDouble},
+      {"low", ValueType::kDouble},          {"close", ValueType::kDouble},
+      {"volume", ValueType::kDouble},       {"vwap", ValueType::kDouble},
+      {"trade_count", ValueType::kInt64}};
+  for (const std::string& feature : stage.features) {
+    // Checked when the stage was read.
+    const std::unique_ptr<Indicator> indicator = std::move(MakeIndicator(feature)).value();
+    for (const std::string& output : indicator->output_names()) {
+      columns.push_back({output, ValueType::kDouble});
+    }
+  }
+  return columns;
+}
+
+// A "name: type" mapping, in order.
+Result<std::vector<features::Column>> ParseColumns(Fields& f, const std::string& key) {
+  const YAML::Node node = f.Node(key);
+  if (!node) return std::vector<features::Column>();
+  if (!node.IsMap()) return f.Error(key, "expected name: type pairs, e.g. {price: double}");
+  std::vector<features::Column> columns;
+  for (const auto& entry : node) {
+    const std::string name = entry.first.as<std::string>();
+    if (!entry.second.IsScalar()) return f.Error(key + "." + name, "expected a type");
+    Result<features::ValueType> type = features::ParseValueType(entry.second.Scalar());
+    if (!type.ok()) return f.Error(key + "." + name, type.status().message());
+    columns.push_back({name, *type});
+  }
+  return columns;
+}
+
+Result<features::FeatureGroup> ParseFeatureGroup(Fields& f, const std::vector<StageConfig>& stages) {
+  features::FeatureGroup group;
+  RTML_ASSIGN_OR_RETURN(group.name, f.String("name", ""));
+  RTML_ASSIGN_OR_RETURN(const std::string version, f.String("version", "1"));
+  try {
+    size_t used = 0;
+    group.version = std::stoi(version, &used);
+    if (used != version.size()) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    return f.Error("version", "'" + version + "' is not a whole number");
+  }
+  RTML_ASSIGN_OR_RETURN(group.event_time, f.String("event_time", ""));
+  if (group.event_time.empty()) return f.Error("event_time", "name the event-time column");
+  RTML_ASSIGN_OR_RETURN(group.ttl_ms, f.DurationMs("ttl", 0));
+  RTML_ASSIGN_OR_RETURN(const std::string from_stage, f.String("from_stage", ""));
+  if (from_stage.empty()) {
+    RTML_ASSIGN_OR_RETURN(group.key, ParseColumns(f, "key"));
+    RTML_ASSIGN_OR_RETURN(group.features, ParseColumns(f, "features"));
+  } else {
+    const FeaturesStageOptions* source = nullptr;
+    for (const StageConfig& stage : stages) {
+      if (stage.name == from_stage) source = std::get_if<FeaturesStageOptions>(&stage.options);
+    }
+    if (source == nullptr) return f.Error("from_stage", "no features stage '" + from_stage + "'");
+    RTML_ASSIGN_OR_RETURN(const std::vector<std::string> key, f.List("key", {}));
+    std::vector<features::Column> columns = FeatureRecordColumns(*source);
+    for (const std::string& name : key) {
+      const auto found = std::find_if(columns.begin(), columns.end(),
+                                      [&](const features::Column& c) { return c.name == name; });
+      if (found == columns.end()) {
+        return f.Error("key", "'" + name + "' is not a field of stage " + from_stage + "'s records");
+      }
+      group.key.push_back(*found);
+    }
+    for (const features::Column& column : columns) {
+      const bool is_key = std::find(key.begin(), key.end(), column.name) != key.end();
+      if (!is_key && column.name != group.event_time) group.features.push_back(column);
+    }
+    if (std::none_of(columns.begin(), columns.end(),
+                     [&](const features::Column& c) { return c.name == group.event_time; })) {
+      return f.Error("event_time", "'" + group.event_time + "' is not a field of stage " +
+                                       from_stage + "'s records");
+    }
+  }
+  if (Status valid = features::ValidateFeatureGroup(group); !valid.ok()) {
+    return Status::InvalidArgument(f.path() + ": " + valid.message());
+  }
+  RTML_RETURN_IF_ERROR(f.NoOthers());
+  return group;
+}
+
+Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path,
+                               const std::vector<features::FeatureGroup>& groups) {
   if (!node.IsMap()) return Status::InvalidArgument(path + ": expected a stage (a mapping)");
   Fields f(node, path);
   StageConfig stage;
@@ -167,8 +276,10 @@ Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path) 
     RTML_ASSIGN_OR_RETURN(stage.options, ParseCandles(f));
   } else if (kind == "features") {
     RTML_ASSIGN_OR_RETURN(stage.options, ParseFeatures(f));
+  } else if (kind == "store") {
+    RTML_ASSIGN_OR_RETURN(stage.options, ParseStore(f, groups));
   } else {
-    return f.Error("kind", "expected candles or features, not '" + kind + "'");
+    return f.Error("kind", "expected candles, features or store, not '" + kind + "'");
   }
   RTML_RETURN_IF_ERROR(f.NoOthers());
   return stage;
@@ -183,7 +294,11 @@ const std::string& StageConfig::input() const {
 std::vector<std::string> StageConfig::outputs() const {
   return std::visit(
       [](const auto& o) {
-        return std::vector<std::string>{o.output, o.dlq};
+        if constexpr (std::is_same_v<std::decay_t<decltype(o)>, StoreStageOptions>) {
+          return std::vector<std::string>{o.dlq};
+        } else {
+          return std::vector<std::string>{o.output, o.dlq};
+        }
       },
       options);
 }
@@ -212,10 +327,36 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_vi
   const YAML::Node stages = f.Node("stages");
   if (!stages || !stages.IsSequence() || stages.size() == 0)
     return f.Error("stages", "declare at least one stage");
+  // Groups may take their schema from a stage (from_stage) and store stages name
+  // groups: read the other stages, then the groups, then the store stages.
+  const auto is_store = [](const YAML::Node& stage) {
+    return stage.IsMap() && stage["kind"] && stage["kind"].IsScalar() &&
+           stage["kind"].Scalar() == "store";
+  };
+  const auto stage_path = [&](size_t i) { return where + ": stages[" + std::to_string(i) + "]"; };
+  std::vector<std::optional<StageConfig>> parsed(stages.size());
+  std::vector<StageConfig> stream_stages;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    if (is_store(stages[i])) continue;
+    RTML_ASSIGN_OR_RETURN(parsed[i], ParseStage(stages[i], stage_path(i), {}));
+    stream_stages.push_back(*parsed[i]);
+  }
+  const YAML::Node groups = f.Node("feature_groups");
+  if (groups && !groups.IsSequence()) return f.Error("feature_groups", "expected a list");
+  for (size_t g = 0; groups && g < groups.size(); ++g) {
+    const std::string path = where + ": feature_groups[" + std::to_string(g) + "]";
+    if (!groups[g].IsMap()) return Status::InvalidArgument(path + ": expected a mapping");
+    Fields group_fields(groups[g], path);
+    RTML_ASSIGN_OR_RETURN(features::FeatureGroup group,
+                          ParseFeatureGroup(group_fields, stream_stages));
+    config.feature_groups.push_back(std::move(group));
+  }
   std::set<std::string> names;
   for (size_t i = 0; i < stages.size(); ++i) {
-    RTML_ASSIGN_OR_RETURN(StageConfig stage,
-                          ParseStage(stages[i], where + ": stages[" + std::to_string(i) + "]"));
+    if (!parsed[i]) {
+      RTML_ASSIGN_OR_RETURN(parsed[i], ParseStage(stages[i], stage_path(i), config.feature_groups));
+    }
+    StageConfig& stage = *parsed[i];
     if (!names.insert(stage.name).second) {
       return Status::InvalidArgument(where + ": stages[" + std::to_string(i) +
                                      "]: a second stage named '" + stage.name + "'");

@@ -237,6 +237,7 @@ Status StageRunner::Checkpoint() {
   if (partitions_.empty()) return Status::Ok();
   // Outputs first: a checkpoint must never cover an output that could still be lost.
   RTML_RETURN_IF_ERROR(producer_->Flush());
+  for (const auto& [id, partition] : partitions_) RTML_RETURN_IF_ERROR(partition->op->Flush());
   std::vector<OutputEnd> ends;
   for (const std::string& topic : options_.output_topics) {
     RTML_ASSIGN_OR_RETURN(const stream::TopicDescription description,

@@ -1,4 +1,6 @@
-// Internal: the dead letter of an input record an operator cannot use.
+// The dead letter of an input record an operator cannot use: a record for the
+// stage's dead-letter topic in the format of ingest/dead_letter.h, source
+// "topic:<input>", the input's partition and offset, timed by the input record.
 #pragma once
 
 #include <string>
