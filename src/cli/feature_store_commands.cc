@@ -5,10 +5,13 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
+#include "rtml/control/feature_routes.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
 #include "rtml/features/training_set.h"
+#include "stop_signal.h"
 #include "store_flags.h"
 #include "table.h"
 #include "timestamp.h"
@@ -229,7 +232,53 @@ ExitStatus RunVerify(const Invocation& invocation) {
   return ExitStatus::Ok();
 }
 
+void DefineServeFlags(FlagSet& flags) {
+  flags.Value("address", "IP", "the address to listen on (default 127.0.0.1: this machine only)");
+  flags.Value("port", "N", "the TCP port (default 8081; 0: any free port, printed)");
+  AddStoreFlags(flags);
+}
+
+ExitStatus RunServe(const Invocation& invocation) {
+  const ParsedFlags& flags = invocation.flags;
+  if (Status none = flags.ExpectPositional(0, ""); !none.ok()) return ExitStatus::Usage(none.message());
+  Result<int64_t> port = flags.GetInt("port", 8081, 0, 65535);
+  if (!port.ok()) return ExitStatus::Usage(port.status().message());
+  Result<std::unique_ptr<FeatureStore>> store = OpenStore(StoreUrisFromFlags(flags));
+  if (!store.ok()) return ExitStatus::Failure(store.status());
+  ingest::net::LoopbackServer server({.address = std::string(flags.Get("address").value_or("127.0.0.1")),
+                                      .port = static_cast<uint16_t>(*port)});
+  control::AddFeatureRoutes(server, **store);
+  server.AddHttpRoute("/health", [](const ingest::net::HttpRequest&) {
+    return ingest::net::HttpResponse{200, {{"Content-Type", "application/json"}}, "{\"status\":\"ok\"}\n"};
+  });
+  if (Status started = server.Start(); !started.ok()) return ExitStatus::Failure(started);
+  InstallStopHandlers();
+  std::fprintf(stderr, "rtml features serve: %s/features/{group}/{key} (Ctrl-C to stop)\n",
+               server.BaseUrl(false).c_str());
+  while (!StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server.Stop();
+  return ExitStatus::Ok();
+}
+
 }  // namespace
+
+const Command& FeaturesServeCommand() {
+  static constexpr Command kCommand{
+      .name = "serve",
+      .summary = "Serve online feature rows over REST",
+      .usage = "rtml features serve [--port N] [flags]",
+      .description =
+          "GET /features lists the groups; GET /features/{group}/{key}[?version=N] answers\n"
+          "the key's online row as JSON (the key values joined by '|', percent-encoded as\n"
+          "needed: /features/market/BTCUSD%7C60). Unknown groups and keys, and rows older\n"
+          "than the group's TTL, are 404 with {\"error\": ...}. GET /health answers ok.\n"
+          "Rows a pipeline writes into the embedded store show within 50 ms.",
+      .example = "rtml features serve --port 8081\n"
+                 "curl 'http://127.0.0.1:8081/features/market/BTCUSD%7C60'",
+      .define_flags = DefineServeFlags,
+      .run = RunServe};
+  return kCommand;
+}
 
 const Command& FeaturesListCommand() {
   static constexpr Command kCommand{

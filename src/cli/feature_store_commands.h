@@ -1,4 +1,4 @@
-// rtml features list|describe|get|export|verify: the feature store from the command
+// rtml features list|describe|get|export|verify|serve: the feature store from the command
 // line (the subcommands of `rtml features`, beside `compute`).
 #pragma once
 
@@ -11,5 +11,6 @@ const Command& FeaturesDescribeCommand();
 const Command& FeaturesGetCommand();
 const Command& FeaturesExportCommand();
 const Command& FeaturesVerifyCommand();
+const Command& FeaturesServeCommand();
 
 }  // namespace rtml::cli

@@ -314,7 +314,8 @@ constexpr Command kComputeCommand =
 const Command& FeaturesCommand() {
   static const Command kSubcommands[] = {kComputeCommand,          FeaturesListCommand(),
                                          FeaturesDescribeCommand(), FeaturesGetCommand(),
-                                         FeaturesExportCommand(),   FeaturesVerifyCommand()};
+                                         FeaturesExportCommand(),   FeaturesVerifyCommand(),
+                                         FeaturesServeCommand()};
   static const Command kFeatures{
       .name = "features",
       .summary = "Compute features over historical candles; read and export the feature store",

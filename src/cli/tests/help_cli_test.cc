@@ -31,7 +31,7 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
   EXPECT_EQ(paths, (std::vector<std::string>{
                        "topics", "topics list", "topics create", "topics describe", "topics delete",
                        "produce", "consume", "ingest", "backfill", "replay", "pipeline",
-                       "pipeline run", "features", "features compute", "features list", "features describe", "features get", "features export", "features verify",
+                       "pipeline run", "features", "features compute", "features list", "features describe", "features get", "features export", "features verify", "features serve",
                        "exchange-sim"}));
 }
 

@@ -1,9 +1,11 @@
 #include "embedded/embedded_online_store.h"
 
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "rtml/core/clock.h"
 #include "sqlite/sqlite_db.h"
 
 namespace rtml::features {
@@ -19,6 +21,9 @@ constexpr const char* kUpsert =
     "row_json = excluded.row_json WHERE excluded.event_time >= rtml_online_rows.event_time";
 constexpr const char* kSelectGroup =
     "SELECT row_json FROM rtml_online_rows WHERE storage = ?1";
+// Changes when another connection commits: another process's writes.
+constexpr const char* kDataVersion = "PRAGMA data_version";
+constexpr int64_t kRefreshIntervalNs = 50'000'000;
 
 class EmbeddedOnlineStore final : public OnlineStore {
  public:
@@ -28,6 +33,9 @@ class EmbeddedOnlineStore final : public OnlineStore {
     RTML_RETURN_IF_ERROR(db_->Exec(kCreateTable));
     RTML_ASSIGN_OR_RETURN(upsert_, db_->Prepare(kUpsert));
     RTML_ASSIGN_OR_RETURN(select_group_, db_->Prepare(kSelectGroup));
+    RTML_ASSIGN_OR_RETURN(data_version_, db_->Prepare(kDataVersion));
+    RTML_ASSIGN_OR_RETURN(seen_version_, DataVersion());
+    next_check_ns_.store(MonotonicNs() + kRefreshIntervalNs);
     return Status::Ok();
   }
 
@@ -61,6 +69,7 @@ class EmbeddedOnlineStore final : public OnlineStore {
 
   Result<std::optional<FeatureRow>> Get(const FeatureGroup& group,
                                         std::span<const Value> key) override {
+    RTML_RETURN_IF_ERROR(MaybeRefresh());
     const std::string text = KeyText(key);
     {
       std::shared_lock lock(mu_);
@@ -75,6 +84,7 @@ class EmbeddedOnlineStore final : public OnlineStore {
   }
 
   Status ScanAll(const FeatureGroup& group, const RowVisitor& visit) override {
+    RTML_RETURN_IF_ERROR(MaybeRefresh());
     std::vector<FeatureRow> rows;
     {
       std::lock_guard write(write_mu_);
@@ -101,6 +111,38 @@ class EmbeddedOnlineStore final : public OnlineStore {
     if (!inserted && row.event_time_ms >= slot->second.event_time_ms) slot->second = row;
   }
 
+  Result<int64_t> DataVersion() {
+    RTML_ASSIGN_OR_RETURN(bool row, data_version_->Step());
+    const int64_t version = row ? data_version_->ColumnInt(0) : 0;
+    data_version_->Reset();
+    return version;
+  }
+
+  // Another process (a sink) may write the file this store serves from: at most
+  // every 50 ms a reader asks SQLite whether anyone else committed, and if so the
+  // loaded groups are read again. Our own writes are in the map already.
+  Status MaybeRefresh() {
+    const int64_t now = MonotonicNs();
+    if (now < next_check_ns_.load(std::memory_order_relaxed)) return Status::Ok();
+    std::unique_lock write(write_mu_, std::try_to_lock);
+    if (!write.owns_lock()) return Status::Ok();  // someone else is at it
+    next_check_ns_.store(now + kRefreshIntervalNs, std::memory_order_relaxed);
+    RTML_ASSIGN_OR_RETURN(const int64_t version, DataVersion());
+    if (version == seen_version_) return Status::Ok();
+    seen_version_ = version;
+    std::vector<std::pair<std::string, FeatureGroup>> loaded;
+    {
+      std::shared_lock lock(mu_);
+      for (const auto& [storage, group] : groups_) loaded.emplace_back(storage, group);
+    }
+    for (const auto& [storage, group] : loaded) {
+      RTML_ASSIGN_OR_RETURN(Table table, LoadTable(group));
+      std::unique_lock lock(mu_);
+      tables_[storage] = std::move(table);
+    }
+    return Status::Ok();
+  }
+
   // The group's rows, loaded from the file on first use. REQUIRES: write_mu_ held.
   Result<Table*> TableOf(const FeatureGroup& group) {
     const std::string storage = group.StorageName();
@@ -108,6 +150,15 @@ class EmbeddedOnlineStore final : public OnlineStore {
       std::shared_lock lock(mu_);
       if (const auto table = tables_.find(storage); table != tables_.end()) return &table->second;
     }
+    RTML_ASSIGN_OR_RETURN(Table table, LoadTable(group));
+    std::unique_lock lock(mu_);
+    groups_.emplace(storage, group);
+    return &tables_.emplace(storage, std::move(table)).first->second;
+  }
+
+  // REQUIRES: write_mu_ held.
+  Result<Table> LoadTable(const FeatureGroup& group) {
+    const std::string storage = group.StorageName();
     Table table;
     RowJsonParser parser(group);
     RTML_RETURN_IF_ERROR(select_group_->BindText(1, storage));
@@ -128,16 +179,19 @@ class EmbeddedOnlineStore final : public OnlineStore {
     }
     select_group_->Reset();
     RTML_RETURN_IF_ERROR(status);
-    std::unique_lock lock(mu_);
-    return &tables_.emplace(storage, std::move(table)).first->second;
+    return table;
   }
 
   std::unique_ptr<SqliteDb> db_;
   std::unique_ptr<SqliteStatement> upsert_;
   std::unique_ptr<SqliteStatement> select_group_;
+  std::unique_ptr<SqliteStatement> data_version_;
+  int64_t seen_version_ = 0;                // guarded by write_mu_
+  std::atomic<int64_t> next_check_ns_{0};  // when readers next ask for it
   std::mutex write_mu_;       // one writer (and table loader) at a time
   std::shared_mutex mu_;      // guards tables_ between readers and the writer
   std::unordered_map<std::string, Table> tables_;  // by FeatureGroup::StorageName()
+  std::unordered_map<std::string, FeatureGroup> groups_;  // of the loaded tables
 };
 
 }  // namespace

@@ -24,12 +24,14 @@ int HexValue(char c) {
   return -1;
 }
 
-std::string PercentDecode(std::string_view text) {
+}  // namespace
+
+std::string PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
                HexValue(text[i + 2]) >= 0) {
@@ -41,8 +43,6 @@ std::string PercentDecode(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::optional<std::string> HttpRequest::QueryParam(std::string_view name) const {
   std::string_view rest = query;

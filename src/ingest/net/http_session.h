@@ -86,16 +86,16 @@ class HttpSession final : public Session, public std::enable_shared_from_this<Ht
       view.headers.push_back({std::string(field.name_string()), std::string(field.value())});
     }
     HttpResponse answer;
-    auto route = core_->http_routes.find(view.path);
+    const HttpHandler* route = core_->FindHttpRoute(view.path);
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
       answer.status = 405;
       answer.body = "method not allowed\n";
-    } else if (route == core_->http_routes.end()) {
+    } else if (route == nullptr) {
       answer.status = 404;
       answer.body = "no route for " + view.path + "\n";
     } else {
       try {
-        answer = route->second(view);
+        answer = (*route)(view);
       } catch (const std::exception& e) {
         answer = HttpResponse{500, {}, std::string("handler failed: ") + e.what() + "\n"};
       }

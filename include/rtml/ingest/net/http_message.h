@@ -39,6 +39,9 @@ struct HttpResponse {
   std::optional<std::string_view> Header(std::string_view name) const;
 };
 
+// Decodes %XX escapes (and '+' as a space, as in queries; paths keep their '+').
+std::string PercentDecode(std::string_view text, bool plus_is_space = true);
+
 // `path` and `query` of a request target ("/a?b=1" -> "/a", "b=1").
 void SplitTarget(std::string_view target, std::string& path, std::string& query);
 

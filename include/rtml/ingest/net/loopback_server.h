@@ -53,7 +53,9 @@ class LoopbackServer {
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   // Routes by exact path (the target before '?'), e.g. "/v2", "/stream". A path may
-  // have both kinds: an upgrade request goes to the websocket route. Before Start().
+  // have both kinds: an upgrade request goes to the websocket route. An HTTP route
+  // ending in "/*" ("/features/*") takes every path under it that has no route of
+  // its own (the longest such prefix wins). Before Start().
   void AddWebSocketRoute(std::string path, WebSocketHandler handler);
   void AddHttpRoute(std::string path, HttpHandler handler);
 
