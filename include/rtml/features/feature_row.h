@@ -39,6 +39,13 @@ std::string KeyText(std::span<const Value> key);
 // column for a wrong count or a value that is not of its type.
 Result<std::vector<Value>> ParseKeyText(const FeatureGroup& group, std::string_view text);
 
+// Ok, or InvalidArgument naming the group, the key and the column when the row has
+// another number of key or feature values than the group has columns, a null key
+// value, a value of another type than its column, or a '|' in a string key value
+// other than the last (its key text would read back as another key). Stores check
+// every row they are given, so a row they could not read back is refused.
+Status CheckRowShape(const FeatureGroup& group, const FeatureRow& row);
+
 // Appends the row as a JSON object: the key columns, the event time, then every
 // feature, by name, in the group's order (null as null).
 void AppendRowJson(const FeatureGroup& group, const FeatureRow& row, std::string& out);

@@ -62,25 +62,26 @@ enum class Backend { kEmbedded, kServers };
          << expected.substr(expected_from, expected.find('\n', at) - expected_from);
 }
 
+// The servers, started once per test binary and stopped at exit.
+rtml::testing::PostgresServer& Postgres() {
+  static auto server = rtml::testing::PostgresServer::Start();
+  if (!server.ok()) {
+    ADD_FAILURE() << server.status().ToString();
+    std::abort();
+  }
+  return **server;
+}
+rtml::testing::RedisServer& Redis() {
+  static auto server = rtml::testing::RedisServer::Start();
+  if (!server.ok()) {
+    ADD_FAILURE() << server.status().ToString();
+    std::abort();
+  }
+  return **server;
+}
+
 class FeatureStoreCliTest : public ::testing::TestWithParam<Backend> {
  protected:
-  static rtml::testing::PostgresServer& Postgres() {
-    static auto server = rtml::testing::PostgresServer::Start();
-    if (!server.ok()) {
-      ADD_FAILURE() << server.status().ToString();
-      std::abort();
-    }
-    return **server;
-  }
-  static rtml::testing::RedisServer& Redis() {
-    static auto server = rtml::testing::RedisServer::Start();
-    if (!server.ok()) {
-      ADD_FAILURE() << server.status().ToString();
-      std::abort();
-    }
-    return **server;
-  }
-
   // Store flags for a fresh, empty store named `name` (a database / Redis db).
   std::string StoreFlags(const CliRunner& cli, const std::string& name, int redis_db) {
     if (GetParam() == Backend::kEmbedded) return " --store " + cli.dir().str() + "/features";
@@ -224,6 +225,62 @@ INSTANTIATE_TEST_SUITE_P(Backends, FeatureStoreCliTest,
                            return param.param == Backend::kEmbedded ? "Embedded"
                                                                     : "PostgresAndRedis";
                          });
+
+// The servers go away mid-run (Redis, then PostgreSQL) and come back: the store
+// stage waits for them, retrying, and ends with every row, as a run that never saw
+// them go.
+TEST(FeatureStoreServersTest, ServersThatDropMidRunAreRetriedWithoutLosingRows) {
+  CliRunner reference;
+  const std::string file = reference.WriteFile("trades.jsonl", SyntheticTrades(150'000));
+  const auto prepare = [&](const CliRunner& cli) {
+    EXPECT_EQ(cli.Run("replay " + file + " --speed max").exit_code, 0);
+    const std::string config = cli.WriteFile("market.yaml", std::string(kConfig));
+    for (const char* stage : {"candles", "features"}) {
+      EXPECT_EQ(cli.Run("pipeline run " + config + " --until-end --stage " + stage).exit_code, 0);
+    }
+    return config;
+  };
+  const auto store_of = [](const std::string& database, int db) {
+    Result<std::string> uri = Postgres().CreateDatabase(database);
+    EXPECT_TRUE(uri.ok()) << uri.status().ToString();
+    return " --offline '" + (uri.ok() ? *uri : "") + "' --online '" + Redis().uri(db) + "'";
+  };
+  ASSERT_OK(Redis().FlushAll());
+  const std::string reference_config = prepare(reference);
+  const std::string reference_store = store_of("drop_reference", 5);
+  ASSERT_EQ(reference
+                .Run("pipeline run " + reference_config + " --until-end --stage store" +
+                     reference_store)
+                .exit_code,
+            0);
+  const CliResult expected = reference.Run("features export market --format jsonl" + reference_store);
+  ASSERT_EQ(expected.exit_code, 0) << expected.err;
+
+  CliRunner cli;
+  const std::string config = prepare(cli);
+  const std::string store = store_of("drop_run", 6);
+  const CliRunner::Background run = cli.Start(
+      "pipeline run " + config + " --until-end --stage store --checkpoint-interval 20ms" + store);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_OK(Redis().Stop());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_OK(Redis().Restart());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_OK(Postgres().Stop());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_OK(Postgres().Restart());
+  const int code = testing::StopAndWait(run.pid, 0);
+  const std::string err = testing::ReadFileOrEmpty(run.err_path);
+  ASSERT_EQ(code, 0) << err;
+  // Both outages were noticed (and waited out), each naming its server.
+  EXPECT_THAT(err, ::testing::ContainsRegex("redis://127.0.0.1:[0-9]+/6[^\n]*retrying in")) << err;
+  EXPECT_THAT(err, ::testing::ContainsRegex("postgresql://[^\n]*retrying in")) << err;
+  const CliResult got = cli.Run("features export market --format jsonl" + store);
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_TRUE(SameDump(got.out, expected.out));
+  const CliResult verify = cli.Run("features verify market" + store);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
 
 TEST(FeatureStoreCliErrorsTest, BadAndUnreachableStoresAreClearErrorsAtStart) {
   CliRunner cli;

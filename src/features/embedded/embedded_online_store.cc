@@ -40,6 +40,7 @@ class EmbeddedOnlineStore final : public OnlineStore {
   }
 
   Status Upsert(const FeatureGroup& group, std::span<const FeatureRow> rows) override {
+    for (const FeatureRow& row : rows) RTML_RETURN_IF_ERROR(CheckRowShape(group, row));
     std::lock_guard write(write_mu_);
     RTML_ASSIGN_OR_RETURN(Table * table, TableOf(group));
     std::vector<std::string> keys;

@@ -34,33 +34,9 @@ std::string TextAt(const PGresult* result, int row, int column) {
                      static_cast<size_t>(PQgetlength(result, row, column)));
 }
 
-// InvalidArgument naming the first row and column that does not fit the group:
-// binary parameters would otherwise store an int64's bytes as a double.
+// Binary parameters would otherwise store an int64's bytes as a double.
 Status CheckRows(const FeatureGroup& group, std::span<const FeatureRow> rows) {
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const FeatureRow& row = rows[i];
-    const std::string where = "row " + std::to_string(i);
-    if (row.key.size() != group.key.size() || row.values.size() != group.features.size()) {
-      return Status::InvalidArgument(
-          where + " has " + std::to_string(row.key.size()) + " key values and " +
-          std::to_string(row.values.size()) + " features; the group has " +
-          std::to_string(group.key.size()) + " and " + std::to_string(group.features.size()));
-    }
-    for (size_t c = 0; c < group.key.size(); ++c) {
-      if (std::holds_alternative<std::monostate>(row.key[c]) ||
-          !ValueHasType(row.key[c], group.key[c].type)) {
-        return Status::InvalidArgument(where + ": key column " + group.key[c].name + " is not " +
-                                       std::string(ValueTypeName(group.key[c].type)));
-      }
-    }
-    for (size_t c = 0; c < group.features.size(); ++c) {
-      if (!ValueHasType(row.values[c], group.features[c].type)) {
-        return Status::InvalidArgument(where + ": feature " + group.features[c].name +
-                                       " is not null or " +
-                                       std::string(ValueTypeName(group.features[c].type)));
-      }
-    }
-  }
+  for (const FeatureRow& row : rows) RTML_RETURN_IF_ERROR(CheckRowShape(group, row));
   return Status::Ok();
 }
 

@@ -10,7 +10,7 @@
 
 #include "redis/redis_uri.h"
 #include "redis/resp_writer.h"
-#include "redis/row_shape.h"
+#include "rtml/features/feature_row.h"
 
 namespace rtml::features {
 namespace {

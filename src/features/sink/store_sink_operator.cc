@@ -17,8 +17,9 @@ class StoreSinkOperator final : public process::PartitionOperator {
   Status Process(const stream::ConsumedRecord& record,
                  std::vector<process::OutputRecord>* out) override {
     Result<FeatureRow> row = parser_.Parse(record.value);
-    if (!row.ok()) {
-      out->push_back(process::DeadLetterOf(record, options_.dlq, row.status().message()));
+    Status fits = row.ok() ? CheckRowShape(options_.group, *row) : row.status();
+    if (!fits.ok()) {
+      out->push_back(process::DeadLetterOf(record, options_.dlq, fits.message()));
       return Status::Ok();
     }
     pending_.push_back(std::move(*row));

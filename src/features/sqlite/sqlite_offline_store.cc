@@ -44,6 +44,7 @@ class SqliteOfflineStore final : public OfflineStore {
   }
 
   Status Upsert(const FeatureGroup& group, std::span<const FeatureRow> rows) override {
+    for (const FeatureRow& row : rows) RTML_RETURN_IF_ERROR(CheckRowShape(group, row));
     RTML_ASSIGN_OR_RETURN(SqliteStatement * upsert, UpsertStatement(group));
     return InTransaction(*db_, [&]() -> Status {
       for (const FeatureRow& row : rows) {

@@ -124,5 +124,25 @@ TEST(FeatureRowTest, ParsesFeatureRecordsAndSaysWhatIsWrong) {
   EXPECT_THAT(parser.Parse("{\"pair\":").status().message(), HasSubstr("not a JSON object"));
 }
 
+TEST(FeatureRowTest, RowsThatDoNotFitTheirGroupAreRefused) {
+  const FeatureGroup group = MarketGroup();
+  const FeatureRow good{.key = {std::string("BTC/USD"), int64_t{60}},
+                        .event_time_ms = 1,
+                        .values = {1.0, int64_t{2}, Value()}};
+  ASSERT_OK(CheckRowShape(group, good));
+  FeatureRow bad = good;
+  bad.values.pop_back();
+  EXPECT_THAT(CheckRowShape(group, bad).message(), HasSubstr("BTC/USD|60"));
+  bad = good;
+  bad.values[1] = 2.0;  // a double where an int64 goes
+  EXPECT_FALSE(CheckRowShape(group, bad).ok());
+  bad = good;
+  bad.key[0] = std::string("A|B");  // would read back as key (A, B|60)
+  EXPECT_THAT(CheckRowShape(group, bad).message(), HasSubstr("'|'"));
+  bad = good;
+  bad.key[1] = Value();
+  EXPECT_FALSE(CheckRowShape(group, bad).ok());
+}
+
 }  // namespace
 }  // namespace rtml::features

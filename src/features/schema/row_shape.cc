@@ -1,4 +1,4 @@
-#include "redis/row_shape.h"
+#include "rtml/features/feature_row.h"
 
 #include <string>
 #include <variant>
