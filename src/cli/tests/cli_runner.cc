@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -87,6 +88,25 @@ std::string WaitForLines(const std::string& path, size_t lines, std::chrono::mil
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+KillReport KillAtRandomMoments(const CliRunner& cli, const std::string& args, uint32_t seed,
+                               int attempts, int min_ms, int max_ms) {
+  std::mt19937 rng(seed);
+  KillReport report;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    const CliRunner::Background run = cli.Start(args);
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<>(min_ms, max_ms)(rng) + 5 * attempt));
+    const int code = StopAndWait(run.pid, SIGKILL);
+    if (code == 0) break;
+    if (code != 128 + SIGKILL) {
+      report.failure = "exit code " + std::to_string(code) + ": " + ReadFileOrEmpty(run.err_path);
+      break;
+    }
+    ++report.kills;
+  }
+  return report;
 }
 
 int StopAndWait(pid_t pid, int signal) {

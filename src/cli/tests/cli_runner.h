@@ -66,6 +66,20 @@ std::string ReadFileOrEmpty(const std::string& path);
 std::string WaitForLines(const std::string& path, size_t lines,
                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// What KillAtRandomMoments did: how many runs it killed, and the stderr of a run
+// that ended otherwise than finishing or being killed (empty if none did).
+struct KillReport {
+  int kills = 0;
+  std::string failure;
+};
+
+// Runs `rtml <args>` again and again, SIGKILLing each run after a random pause of
+// `min_ms` to `max_ms` plus 5 ms more per attempt (so a run eventually finishes),
+// until a run exits 0 by itself or `attempts` runs were made. Deterministic for a
+// seed (up to timing).
+KillReport KillAtRandomMoments(const CliRunner& cli, const std::string& args, uint32_t seed,
+                               int attempts, int min_ms, int max_ms);
+
 // Sends `signal` to the process and waits for it; returns its exit code (128 +
 // signal number if the signal killed it).
 int StopAndWait(pid_t pid, int signal);

@@ -2,11 +2,9 @@
 // trades -> candles -> features -> feature store, on the embedded default and on
 // real PostgreSQL and Redis servers. Killing the store stage with SIGKILL at random
 // moments and restarting it leaves the stores of a run that was never killed.
-#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
-#include <random>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -179,18 +177,11 @@ TEST_P(FeatureStoreCliTest, SigkilledStoreStageEndsWithTheStoresOfAnUninterrupte
   CliRunner cli;
   const std::string config = Prepare(cli, kTrades);
   const std::string store = StoreFlags(cli, "killed", 3);
-  std::mt19937 rng(5);
-  int kills = 0;
-  for (int attempt = 0; attempt < 60; ++attempt) {
-    const CliRunner::Background run = cli.Start(
-        "pipeline run " + config + " --until-end --stage store --checkpoint-interval 20ms" + store);
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<>(30, 150)(rng) + 5 * attempt));
-    const int code = testing::StopAndWait(run.pid, SIGKILL);
-    if (code == 0) break;
-    ASSERT_EQ(code, 128 + SIGKILL) << testing::ReadFileOrEmpty(run.err_path);
-    ++kills;
-  }
+  const testing::KillReport killed = testing::KillAtRandomMoments(
+      cli, "pipeline run " + config + " --until-end --stage store --checkpoint-interval 20ms" + store,
+      /*seed=*/5, /*attempts=*/60, 30, 150);
+  ASSERT_EQ(killed.failure, "");
+  const int kills = killed.kills;
   EXPECT_GE(kills, 5);
   std::printf("killed %d times\n", kills);
   const CliResult last =

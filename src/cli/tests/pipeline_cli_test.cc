@@ -2,14 +2,11 @@
 // features out; a rerun adds nothing; and a pipeline killed with SIGKILL at many
 // random moments, then restarted, ends with exactly the candles and features of a
 // run that was never killed.
-#include <signal.h>
 
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <random>
-#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -115,18 +112,11 @@ TEST_F(PipelineCliTest, SigkillAtRandomMomentsLeavesTheResultsOfAnUninterruptedR
 
   CliRunner cli;
   const std::string config = Prepare(cli, kTrades);
-  std::mt19937 rng(11);
-  int kills = 0;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const CliRunner::Background run =
-        cli.Start("pipeline run " + config + " --until-end --checkpoint-interval 20ms");
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<>(20, 150)(rng) + 5 * attempt));
-    const int code = testing::StopAndWait(run.pid, SIGKILL);
-    if (code == 0) break;
-    ASSERT_EQ(code, 128 + SIGKILL) << testing::ReadFileOrEmpty(run.err_path);
-    ++kills;
-  }
+  const testing::KillReport killed = testing::KillAtRandomMoments(
+      cli, "pipeline run " + config + " --until-end --checkpoint-interval 20ms", /*seed=*/11,
+      /*attempts=*/100, 20, 150);
+  ASSERT_EQ(killed.failure, "");
+  const int kills = killed.kills;
   EXPECT_GE(kills, 10);
   std::printf("killed %d times\n", kills);
   const testing::CliResult last = cli.Run("pipeline run " + config + " --until-end");
