@@ -98,13 +98,92 @@ TEST(PipelineConfigTest, MistakesNameTheFileAndThePlace) {
       ErrorOf("name: p\nstages:\n  - {name: c, kind: candles}\n  - {name: c, kind: candles}\n"),
       "p.yaml: stages[1]: a second stage named 'c'");
   EXPECT_EQ(ErrorOf("name: p\nstages:\n  - {name: c, kind: joins}\n"),
-            "p.yaml: stages[0].kind: expected candles or features, not 'joins'");
+            "p.yaml: stages[0].kind: expected candles, features or store, not 'joins'");
   EXPECT_EQ(ErrorOf("stages: []\n"), "p.yaml: name: the pipeline needs a name");
   EXPECT_EQ(ErrorOf("name: p\n"), "p.yaml: stages: declare at least one stage");
   EXPECT_EQ(ErrorOf("name: p\nstages: [{name: c, kind: candles}]\nextra: 1\n"),
             "p.yaml: extra: unknown setting");
   EXPECT_NE(ErrorOf("name: [unclosed\n").find("p.yaml: not YAML"), std::string::npos);
   EXPECT_FALSE(LoadPipelineConfig("/nonexistent/p.yaml").ok());
+}
+
+constexpr std::string_view kWithStore = R"(
+name: market
+stages:
+  - name: features
+    kind: features
+    features: [rsi_14, macd_12_26_9]
+  - name: store
+    kind: store
+    group: market
+    online: redis://cache:6379/1
+feature_groups:
+  - name: market
+    version: 3
+    from_stage: features
+    key: [pair, candle_seconds]
+    event_time: window_end_ms
+    ttl: 15m
+  - name: sensors
+    key: {sensor: string}
+    event_time: ts_ms
+    features: {temperature: double, status: string, readings: int64}
+)";
+
+TEST(PipelineConfigTest, FeatureGroupsTakeTheirSchemaFromAStageOrDeclareIt) {
+  ASSERT_OK_AND_ASSIGN(const PipelineConfig config, ParsePipelineConfig(kWithStore, "p.yaml"));
+  ASSERT_EQ(config.feature_groups.size(), 2u);
+  const features::FeatureGroup& market = config.feature_groups[0];
+  EXPECT_EQ(market.version, 3);
+  EXPECT_EQ(market.ttl_ms, 15 * 60'000);
+  ASSERT_EQ(market.key.size(), 2u);
+  EXPECT_EQ(market.key[1].type, features::ValueType::kInt64);
+  // The candle's fields but key and event time, then every indicator output.
+  std::vector<std::string> names;
+  for (const features::Column& column : market.features) names.push_back(column.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"window_start_ms", "open", "high", "low", "close",
+                                             "volume", "vwap", "trade_count", "rsi_14",
+                                             "macd_12_26_9", "macd_signal_12_26_9",
+                                             "macd_hist_12_26_9"}));
+  const features::FeatureGroup& sensors = config.feature_groups[1];
+  EXPECT_EQ(sensors.version, 1);
+  ASSERT_EQ(sensors.features.size(), 3u);
+  EXPECT_EQ(sensors.features[1].name, "status");
+  EXPECT_EQ(sensors.features[2].type, features::ValueType::kInt64);
+
+  const auto& store = std::get<StoreStageOptions>(config.stages[1].options);
+  EXPECT_EQ(store.group, market);
+  EXPECT_EQ(store.input, "features");
+  EXPECT_EQ(store.online_uri, "redis://cache:6379/1");
+  EXPECT_EQ(store.offline_uri, "");
+  EXPECT_EQ(config.stages[1].outputs(), std::vector<std::string>{"features.store.dlq"});
+}
+
+TEST(PipelineConfigTest, FeatureGroupMistakesNameThePlace) {
+  const std::string base(kWithStore);
+  const auto with = [&](std::string_view from, std::string_view to) {
+    std::string yaml = base;
+    yaml.replace(yaml.find(from), from.size(), to);
+    return ErrorOf(yaml);
+  };
+  EXPECT_EQ(with("group: market", "group: prices"),
+            "p.yaml: stages[1].group: 'prices' is not under feature_groups (declared: market, "
+            "sensors)");
+  EXPECT_EQ(with("from_stage: features", "from_stage: candles"),
+            "p.yaml: feature_groups[0].from_stage: no features stage 'candles'");
+  EXPECT_EQ(with("key: [pair, candle_seconds]", "key: [pair, symbol]"),
+            "p.yaml: feature_groups[0].key: 'symbol' is not a field of stage features's records");
+  EXPECT_EQ(with("event_time: window_end_ms", "event_time: end"),
+            "p.yaml: feature_groups[0].event_time: 'end' is not a field of stage features's "
+            "records");
+  EXPECT_EQ(with("readings: int64", "readings: integer"),
+            "p.yaml: feature_groups[1].features.readings: unknown type 'integer' (known: int64, "
+            "double, string)");
+  EXPECT_NE(with("name: sensors", "name: Sensors").find("feature_groups[1]: "), std::string::npos);
+  EXPECT_EQ(with("ttl: 15m", "ttl: 15m\n    colour: blue"),
+            "p.yaml: feature_groups[0].colour: unknown setting");
+  EXPECT_EQ(with("version: 3", "version: three"),
+            "p.yaml: feature_groups[0].version: 'three' is not a whole number");
 }
 
 }  // namespace
