@@ -153,6 +153,7 @@ ExitStatus Run(const Invocation& invocation) {
         {.name = name,
          .input_topic = stage->input(),
          .output_topics = stage->outputs(),
+         .dead_letter_topic = stage->dlq(),
          .group = args->until_end ? "" : name,
          .checkpoint_interval = std::chrono::milliseconds(args->checkpoint_interval_ms),
          .stop_at_end = args->until_end},

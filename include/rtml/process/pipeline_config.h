@@ -68,6 +68,7 @@ struct StageConfig {
   std::variant<CandlesStageOptions, FeaturesStageOptions, StoreStageOptions> options;
 
   const std::string& input() const;
+  const std::string& dlq() const;
   // The stage's output and dead-letter topics (a store stage: its dead-letter topic).
   std::vector<std::string> outputs() const;
   // Makes the operator of one input partition. REQUIRES: not a store stage, whose

@@ -39,6 +39,8 @@ struct StageOptions {
   std::string name;         // the stage ("market.candles"): checkpoint keys, default group
   std::string input_topic;  // read
   std::vector<std::string> output_topics;  // every topic the operator may write
+  // Outputs to it count as dead letters; empty: every output topic but the first.
+  std::string dead_letter_topic;
   std::string checkpoint_topic;            // default "<name>.checkpoints"
   std::string group;                       // consumer group; empty: read all partitions alone
   std::chrono::milliseconds checkpoint_interval{1000};
@@ -50,7 +52,7 @@ struct StageOptions {
 struct StageStats {
   int64_t records_in = 0;
   int64_t records_out = 0;
-  int64_t dead_letters = 0;     // of records_out, those to a topic other than the first output
+  int64_t dead_letters = 0;     // of records_out, those to the dead-letter topic
   int64_t newest_input_ms = 0;  // timestamp of the newest input record processed
   int64_t replays_skipped = 0;  // outputs a restart found already written
   int64_t checkpoints = 0;      // checkpoint rounds

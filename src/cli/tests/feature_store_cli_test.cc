@@ -201,6 +201,7 @@ TEST_P(FeatureStoreCliTest, RecordsThatDoNotFitTheGroupAreDeadLetteredWithTheRea
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
   const CliResult run = cli.Run("pipeline run " + config + " --until-end --stage store" + store);
   ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("(2 dead letters"));
   const auto letters = cli.RecordsByKey("features.store.dlq");
   ASSERT_EQ(letters.at("BTCUSD").size(), 2u);
   EXPECT_THAT(letters.at("BTCUSD")[0], HasSubstr("'candle_seconds' is not an integer"));

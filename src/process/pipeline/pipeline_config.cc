@@ -291,6 +291,10 @@ const std::string& StageConfig::input() const {
   return std::visit([](const auto& o) -> const std::string& { return o.input; }, options);
 }
 
+const std::string& StageConfig::dlq() const {
+  return std::visit([](const auto& o) -> const std::string& { return o.dlq; }, options);
+}
+
 std::vector<std::string> StageConfig::outputs() const {
   return std::visit(
       [](const auto& o) {
