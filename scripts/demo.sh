@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The main job, until the demo pipeline lands: a round trip through rtml's embedded
-# durable log (file://) that shows what works today. Run scripts/setup.sh first.
+# The main job, until `rtml demo` lands: what works today, on the embedded default
+# (no servers). A round trip through the durable log (file://); then a market: live
+# trades over the Kraken websocket from the local exchange simulator, candles and
+# features by the stream pipeline, kept in the feature store, read back online and as
+# a point-in-time training set. Run scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rtml=build/rtml
 data=$(mktemp -d /tmp/rtml-demo.XXXXXX)
 export RTML_BROKER="file://$data"
-trap 'rm -rf "$data"' EXIT
+sim=""
+trap '[ -n "$sim" ] && kill "$sim" 2>/dev/null; rm -rf "$data"' EXIT
 
 echo "== broker: $RTML_BROKER"
 $rtml topics create trades --partitions 3
@@ -31,3 +35,33 @@ echo "== consume again as group 'demo': resumes after its commit, nothing new"
 $rtml consume trades --group demo | wc -l
 echo "== seek by time: trades since 2024-08-09T00:00:00.500Z"
 $rtml consume trades --since 2024-08-09T00:00:00.500Z | wc -l
+
+export RTML_BROKER="file://$data/market"
+echo "== a market in a fresh log ($RTML_BROKER): rtml exchange-sim (synthetic trades, 300/s) on loopback"
+$rtml exchange-sim --pairs BTC/USD,ETH/USD --rate 300 --seed 7 > "$data/sim.txt" 2>/dev/null &
+sim=$!
+for _ in $(seq 50); do grep -q "Kraken websocket v2" "$data/sim.txt" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^Kraken websocket v2: *//p' "$data/sim.txt")
+echo "== ingest 10 s of live trades over the Kraken websocket from $url"
+timeout -s INT 10 $rtml ingest kraken --pairs BTC/USD,ETH/USD --url "$url" 2>&1 | tail -1 || true
+cat > "$data/market.yaml" <<'YAML'
+name: market
+stages:
+  - {name: candles, kind: candles, windows: [1s]}
+  - {name: features, kind: features, features: [ema_5, rsi_3, bbands_5_2]}
+  - {name: store, kind: store, group: market}
+feature_groups:
+  - {name: market, version: 1, from_stage: features, key: [pair, candle_seconds],
+     event_time: window_end_ms}
+YAML
+echo "== pipeline: trades -> 1 s candles -> features -> feature store"
+$rtml pipeline run "$data/market.yaml" --until-end --store "$data/features"
+echo "== features list / verify (online rows = newest offline rows)"
+$rtml features list --store "$data/features"
+$rtml features verify market --store "$data/features"
+echo "== online row of BTC/USD (1 s candles)"
+$rtml features get market 'BTC/USD|1' --store "$data/features"
+echo "== point-in-time training set (CSV): the header and the last 2 rows"
+$rtml features export market --format csv --store "$data/features" --output "$data/train.csv"
+head -1 "$data/train.csv"
+tail -2 "$data/train.csv"
