@@ -108,6 +108,11 @@ void AppendDouble(std::string& out, double value) {
     out += "null";
     return;
   }
+  // "-0" would read back as the integer 0, losing the sign.
+  if (value == 0 && std::signbit(value)) {
+    out += "-0.0";
+    return;
+  }
   char buf[32];
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round trip
   out.append(buf, end);

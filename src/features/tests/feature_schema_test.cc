@@ -82,16 +82,17 @@ TEST(FeatureRowTest, KeyTextRoundTripsAndRejectsBadValues) {
               HasSubstr("'candle_seconds': '6x' is not an int64"));
 }
 
-TEST(FeatureRowTest, JsonRoundTripKeepsEveryBitAndNull) {
+TEST(FeatureRowTest, JsonRoundTripKeepsEveryBitAndTheSignOfZero) {
   const FeatureGroup group = MarketGroup();
   const FeatureRow row{.key = {std::string("ETH \"x\"|y"), int64_t{300}},
                        .event_time_ms = 1723161300000,
-                       .values = {0.1 + 0.2, int64_t{118}, Value()}};
+                       .values = {0.1 + 0.2, int64_t{118}, -0.0}};
   std::string json;
   AppendRowJson(group, row, json);
   EXPECT_TRUE(json::IsValidJson(json)) << json;
   ASSERT_OK_AND_ASSIGN(FeatureRow back, ParseRowJson(group, json));
   EXPECT_EQ(back, row);
+  EXPECT_TRUE(std::signbit(std::get<double>(back.values[2])));
 }
 
 TEST(FeatureRowTest, ParsesFeatureRecordsAndSaysWhatIsWrong) {
