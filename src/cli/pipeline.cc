@@ -212,13 +212,15 @@ constexpr Command kSubcommands[] = {
      .summary = "Run a pipeline's stages between topics",
      .usage = "rtml pipeline run CONFIG.yaml [flags]",
      .description = "Runs the stages the YAML config declares (candles from trades, features from\n"
-                    "candles) on either broker backend. Each stage checkpoints its state with the\n"
-                    "input offsets it reflects; a pipeline that is stopped or killed resumes from\n"
-                    "its checkpoints when run again, and outputs it had already written are not\n"
-                    "written twice. Records a stage cannot use go to its dead-letter topic with\n"
-                    "the reason. Several processes running the same stage (--stage) share its\n"
-                    "input partitions through a consumer group; a partition that moves brings its\n"
-                    "state along. On a terminal a status line shows records in and out.\n"
+                    "candles, the feature store from features) on either broker backend. Each\n"
+                    "stage checkpoints its state with the input offsets it reflects; a pipeline\n"
+                    "that is stopped or killed resumes from its checkpoints when run again, and\n"
+                    "outputs it had already written are not written twice (a store stage's writes\n"
+                    "are upserts: written again, they change nothing). Records a stage cannot use\n"
+                    "go to its dead-letter topic with the reason. Several processes running the\n"
+                    "same stage (--stage) share its input partitions through a consumer group; a\n"
+                    "partition that moves brings its state along. On a terminal a status line\n"
+                    "shows records in and out.\n"
                     "\n"
                     "Config: see docs/pipeline-config.md; unknown settings and feature names are\n"
                     "rejected before anything runs.",
@@ -234,7 +236,7 @@ constexpr Command kSubcommands[] = {
 const Command& PipelineCommand() {
   static constexpr Command kPipeline{
       .name = "pipeline",
-      .summary = "Run stream processing pipelines (candles, features)",
+      .summary = "Run stream processing pipelines (candles, features, feature store)",
       .usage = "rtml pipeline COMMAND [flags]",
       .description = "",
       .example = "rtml pipeline run market.yaml",
