@@ -40,8 +40,8 @@ struct Opened {
 };
 
 Result<Opened> OpenGroup(const ParsedFlags& flags, size_t positional) {
-  RTML_RETURN_IF_ERROR(flags.ExpectPositional(positional, positional == 1 ? "a feature group"
-                                                                          : "a feature group and a key"));
+  RTML_RETURN_IF_ERROR(flags.ExpectPositional(
+      positional, positional == 1 ? "a feature group" : "a feature group and a key"));
   RTML_ASSIGN_OR_RETURN(const std::optional<int32_t> version, VersionFromFlags(flags));
   Opened opened;
   RTML_ASSIGN_OR_RETURN(opened.store, OpenStore(StoreUrisFromFlags(flags)));
@@ -122,7 +122,8 @@ void DefineExportFlags(FlagSet& flags) {
   flags.Value("labels", "FILE",
               "label events: CSV with a header, or JSON lines (.jsonl), with the groups' key "
               "columns and the time column; gzip or plain");
-  flags.Value("from", "TIME", "without --labels: the first group's rows from TIME (ISO-8601 or ms)");
+  flags.Value("from", "TIME",
+              "without --labels: the first group's rows from TIME (ISO-8601 or ms)");
   flags.Value("to", "TIME", "without --labels: ... until before TIME (default: all)");
   flags.Value("time-column", "NAME", "the labels' time column, ms since the epoch (default ts_ms)");
   flags.Value("format", "csv|jsonl", "the output format (default csv)");
@@ -207,8 +208,10 @@ ExitStatus RunExport(const Invocation& invocation) {
                static_cast<double>(MonotonicNs() - start_ns) / 1e9);
   for (size_t g = 0; g < options.groups.size(); ++g) {
     const features::JoinCounts& c = set->counts[g];
-    std::fprintf(stderr, "  %s: %" PRId64 " matched, %" PRId64 " without a row at or before the "
-                         "label's time, %" PRId64 " older than the TTL\n",
+    std::fprintf(stderr,
+                 "  %s: %" PRId64 " matched, %" PRId64
+                 " without a row at or before the "
+                 "label's time, %" PRId64 " older than the TTL\n",
                  options.groups[g].Label().c_str(), c.matched, c.missing, c.expired);
   }
   return ExitStatus::Ok();
@@ -240,16 +243,19 @@ void DefineServeFlags(FlagSet& flags) {
 
 ExitStatus RunServe(const Invocation& invocation) {
   const ParsedFlags& flags = invocation.flags;
-  if (Status none = flags.ExpectPositional(0, ""); !none.ok()) return ExitStatus::Usage(none.message());
+  if (Status none = flags.ExpectPositional(0, ""); !none.ok())
+    return ExitStatus::Usage(none.message());
   Result<int64_t> port = flags.GetInt("port", 8081, 0, 65535);
   if (!port.ok()) return ExitStatus::Usage(port.status().message());
   Result<std::unique_ptr<FeatureStore>> store = OpenStore(StoreUrisFromFlags(flags));
   if (!store.ok()) return ExitStatus::Failure(store.status());
-  ingest::net::LoopbackServer server({.address = std::string(flags.Get("address").value_or("127.0.0.1")),
-                                      .port = static_cast<uint16_t>(*port)});
+  ingest::net::LoopbackServer server(
+      {.address = std::string(flags.Get("address").value_or("127.0.0.1")),
+       .port = static_cast<uint16_t>(*port)});
   control::AddFeatureRoutes(server, **store);
   server.AddHttpRoute("/health", [](const ingest::net::HttpRequest&) {
-    return ingest::net::HttpResponse{200, {{"Content-Type", "application/json"}}, "{\"status\":\"ok\"}\n"};
+    return ingest::net::HttpResponse{
+        200, {{"Content-Type", "application/json"}}, "{\"status\":\"ok\"}\n"};
   });
   if (Status started = server.Start(); !started.ok()) return ExitStatus::Failure(started);
   InstallStopHandlers();
@@ -273,8 +279,9 @@ const Command& FeaturesServeCommand() {
           "needed: /features/market/BTCUSD%7C60). Unknown groups and keys, and rows older\n"
           "than the group's TTL, are 404 with {\"error\": ...}. GET /health answers ok.\n"
           "Rows a pipeline writes into the embedded store show within 50 ms.",
-      .example = "rtml features serve --port 8081\n"
-                 "curl 'http://127.0.0.1:8081/features/market/BTCUSD%7C60'",
+      .example =
+          "rtml features serve --port 8081\n"
+          "curl 'http://127.0.0.1:8081/features/market/BTCUSD%7C60'",
       .define_flags = DefineServeFlags,
       .run = RunServe};
   return kCommand;
@@ -292,13 +299,12 @@ const Command& FeaturesListCommand() {
 }
 
 const Command& FeaturesDescribeCommand() {
-  static constexpr Command kCommand{
-      .name = "describe",
-      .summary = "Show a feature group's schema",
-      .usage = "rtml features describe GROUP [--version N] [flags]",
-      .example = "rtml features describe market",
-      .define_flags = DefineGroupFlags,
-      .run = RunDescribe};
+  static constexpr Command kCommand{.name = "describe",
+                                    .summary = "Show a feature group's schema",
+                                    .usage = "rtml features describe GROUP [--version N] [flags]",
+                                    .example = "rtml features describe market",
+                                    .define_flags = DefineGroupFlags,
+                                    .run = RunDescribe};
   return kCommand;
 }
 
@@ -307,8 +313,9 @@ const Command& FeaturesGetCommand() {
       .name = "get",
       .summary = "Print a key's online row as JSON",
       .usage = "rtml features get GROUP KEY [--version N] [flags]",
-      .description = "KEY is the group's key values joined by '|', e.g. BTCUSDT|60. A row older\n"
-                     "than the group's TTL is not served.",
+      .description =
+          "KEY is the group's key values joined by '|', e.g. BTCUSDT|60. A row older\n"
+          "than the group's TTL is not served.",
       .example = "rtml features get market 'BTCUSDT|60'",
       .define_flags = DefineGroupFlags,
       .run = RunGet};
@@ -319,8 +326,9 @@ const Command& FeaturesExportCommand() {
   static constexpr Command kCommand{
       .name = "export",
       .summary = "Export a point-in-time training set",
-      .usage = "rtml features export GROUP[:VERSION][,GROUP...] (--labels FILE | --from T "
-               "[--to T]) [flags]",
+      .usage =
+          "rtml features export GROUP[:VERSION][,GROUP...] (--labels FILE | --from T "
+          "[--to T]) [flags]",
       .description =
           "Joins each label event (its key and time) with every named group as of that\n"
           "time: the group's row of that key with the newest event time at or before the\n"
@@ -328,8 +336,9 @@ const Command& FeaturesExportCommand() {
           "after a label's time is used. Without --labels, the events are the first\n"
           "group's own rows in [--from, --to). Output columns: the label columns, then per\n"
           "group <group>__<event_time> (the time of the row used) and its features.",
-      .example = "rtml features export market --labels labels.csv --output train.csv\n"
-                 "rtml features export market --from 2024-08-01T00:00:00Z --format jsonl",
+      .example =
+          "rtml features export market --labels labels.csv --output train.csv\n"
+          "rtml features export market --from 2024-08-01T00:00:00Z --format jsonl",
       .define_flags = DefineExportFlags,
       .run = RunExport};
   return kCommand;

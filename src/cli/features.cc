@@ -282,37 +282,38 @@ ExitStatus RunCompute(const Invocation& invocation) {
   return ExitStatus::Ok();
 }
 
-constexpr Command kComputeCommand =
-    {.name = "compute",
-     .summary = "Compute indicators over a historical OHLCV file",
-     .usage = "rtml features compute --input FILE --features LIST [flags]",
-     .description =
-         "Runs the indicators of the pipeline's features stage (the same code, TA-Lib's\n"
-         "values and warm-up) over a file of candles, one output row per candle.\n"
-         "\n"
-         "Input: CSV with a header naming at least timestamp, open, high, low, close and\n"
-         "volume (any order; vwap and trade_count are read if present, other columns\n"
-         "ignored), or JSON lines of candles or of objects with those fields; gzip or\n"
-         "plain. Timestamps are each candle's open time: ISO-8601 (UTC unless it has an\n"
-         "offset) or integer seconds or ms since the epoch. Rows must be in time order,\n"
-         "each timestamp once; anything else is an error naming the file and line.\n"
-         "Without vwap, a candle's vwap is its typical price (high + low + close) / 3.\n"
-         "\n"
-         "Output: CSV (timestamp in ISO-8601 UTC, the six input columns, then every\n"
-         "indicator output, empty while warming up) or JSON lines (each candle's fields\n"
-         "and every output by name, null while warming up). A summary goes to stderr;\n"
-         "on a terminal, so does a progress line.",
-     .example = "rtml features compute --input candles.csv.gz --features rsi_14,macd_12_26_9 "
-                "--output features.csv\n"
-                "rtml features compute --input candles.jsonl --features bbands_20_2 --format "
-                "jsonl --pair BTCUSDT",
-     .define_flags = DefineComputeFlags,
-     .run = RunCompute};
+constexpr Command kComputeCommand = {
+    .name = "compute",
+    .summary = "Compute indicators over a historical OHLCV file",
+    .usage = "rtml features compute --input FILE --features LIST [flags]",
+    .description =
+        "Runs the indicators of the pipeline's features stage (the same code, TA-Lib's\n"
+        "values and warm-up) over a file of candles, one output row per candle.\n"
+        "\n"
+        "Input: CSV with a header naming at least timestamp, open, high, low, close and\n"
+        "volume (any order; vwap and trade_count are read if present, other columns\n"
+        "ignored), or JSON lines of candles or of objects with those fields; gzip or\n"
+        "plain. Timestamps are each candle's open time: ISO-8601 (UTC unless it has an\n"
+        "offset) or integer seconds or ms since the epoch. Rows must be in time order,\n"
+        "each timestamp once; anything else is an error naming the file and line.\n"
+        "Without vwap, a candle's vwap is its typical price (high + low + close) / 3.\n"
+        "\n"
+        "Output: CSV (timestamp in ISO-8601 UTC, the six input columns, then every\n"
+        "indicator output, empty while warming up) or JSON lines (each candle's fields\n"
+        "and every output by name, null while warming up). A summary goes to stderr;\n"
+        "on a terminal, so does a progress line.",
+    .example =
+        "rtml features compute --input candles.csv.gz --features rsi_14,macd_12_26_9 "
+        "--output features.csv\n"
+        "rtml features compute --input candles.jsonl --features bbands_20_2 --format "
+        "jsonl --pair BTCUSDT",
+    .define_flags = DefineComputeFlags,
+    .run = RunCompute};
 
 }  // namespace
 
 const Command& FeaturesCommand() {
-  static const Command kSubcommands[] = {kComputeCommand,          FeaturesListCommand(),
+  static const Command kSubcommands[] = {kComputeCommand,           FeaturesListCommand(),
                                          FeaturesDescribeCommand(), FeaturesGetCommand(),
                                          FeaturesExportCommand(),   FeaturesVerifyCommand(),
                                          FeaturesServeCommand()};
@@ -321,8 +322,9 @@ const Command& FeaturesCommand() {
       .summary = "Compute features over historical candles; read and export the feature store",
       .usage = "rtml features COMMAND [flags]",
       .description = "",
-      .example = "rtml features compute --input candles.csv --features rsi_14,ema_21\n"
-                 "rtml features export market --labels labels.csv --output train.csv",
+      .example =
+          "rtml features compute --input candles.csv --features rsi_14,ema_21\n"
+          "rtml features export market --labels labels.csv --output train.csv",
       .subcommands = kSubcommands,
   };
   return kFeatures;

@@ -129,7 +129,7 @@ ExitStatus Run(const Invocation& invocation) {
   if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
 
   std::vector<std::unique_ptr<features::FeatureStore>> stores;  // of the store stages
-  std::vector<std::unique_ptr<process::StageRunner>> runners;     // (which use them)
+  std::vector<std::unique_ptr<process::StageRunner>> runners;   // (which use them)
   std::atomic<bool> stopping{false};  // ends a store stage's retries of a server
   for (const process::StageConfig* stage : args->stages) {
     std::vector<std::string> topics = stage->outputs();

@@ -53,7 +53,8 @@ TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) 
     const std::string file = reference.WriteFile("trades.jsonl", trades);
     ASSERT_EQ(reference.Run("replay " + file + " --speed max").exit_code, 0);
     const std::string config = reference.WriteFile("market.yaml", std::string(kConfig));
-    const CliResult run = reference.Run("pipeline run " + config + " --until-end" + reference_store);
+    const CliResult run =
+        reference.Run("pipeline run " + config + " --until-end" + reference_store);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
   const std::string expected = Dump(reference, reference_store);
@@ -61,11 +62,11 @@ TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) 
 
   ASSERT_OK_AND_ASSIGN(
       const std::unique_ptr<MockKafkaProcess> cluster,
-      MockKafkaProcess::Start(RTML_MOCK_KAFKA_BIN, 3,
-                              {"trades:4", "trades.dlq:4", "candles:4", "candles.dlq:4",
-                               "features:4", "features.dlq:4", "features.store.dlq:4",
-                               "market.candles.checkpoints:1", "market.features.checkpoints:1",
-                               "market.store.checkpoints:1"}));
+      MockKafkaProcess::Start(
+          RTML_MOCK_KAFKA_BIN, 3,
+          {"trades:4", "trades.dlq:4", "candles:4", "candles.dlq:4", "features:4", "features.dlq:4",
+           "features.store.dlq:4", "market.candles.checkpoints:1", "market.features.checkpoints:1",
+           "market.store.checkpoints:1"}));
   CliRunner cli;
   const std::string kafka = " --broker " + cluster->uri();
   const std::string store = " --store " + cli.dir().str() + "/features";

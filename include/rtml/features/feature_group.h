@@ -35,10 +35,10 @@ struct Column {
 struct FeatureGroup {
   std::string name;
   int32_t version = 1;
-  std::vector<Column> key;      // the primary key, in order (with the event time)
-  std::string event_time;       // an int64 column of milliseconds since the epoch
+  std::vector<Column> key;       // the primary key, in order (with the event time)
+  std::string event_time;        // an int64 column of milliseconds since the epoch
   std::vector<Column> features;  // the values; every one may be null
-  int64_t ttl_ms = 0;           // rows older than this are not served (0: never)
+  int64_t ttl_ms = 0;            // rows older than this are not served (0: never)
 
   // "<name>__v<version>": the table (SQL) or key prefix (Redis) of this version.
   std::string StorageName() const;

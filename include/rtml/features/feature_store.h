@@ -56,8 +56,8 @@ class FeatureStore {
   Status Write(const FeatureGroup& group, std::span<const FeatureRow> rows);
 
   // The online row of `key`, unless it is older than the group's TTL at `now_ms`.
-  Result<std::optional<FeatureRow>> GetOnline(const FeatureGroup& group,
-                                              std::span<const Value> key, int64_t now_ms);
+  Result<std::optional<FeatureRow>> GetOnline(const FeatureGroup& group, std::span<const Value> key,
+                                              int64_t now_ms);
 
   // Compares the online row of every key with the newest offline row of that key.
   Result<VerifyReport> Verify(const FeatureGroup& group, size_t max_differences = 20);

@@ -27,7 +27,7 @@ namespace rtml::features {
 struct StoreSinkOptions {
   std::string input = "features";
   std::string dlq = "features.store.dlq";
-  FeatureGroup group;         // registered in the store before the stage starts
+  FeatureGroup group;          // registered in the store before the stage starts
   size_t batch_rows = 20'000;  // written early when this many are pending
   std::chrono::milliseconds max_retry_wait{5'000};
   const std::atomic<bool>* stop = nullptr;  // ends retrying (the stage then fails)

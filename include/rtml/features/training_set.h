@@ -47,8 +47,8 @@ struct TrainingSet {
 
 struct TrainingSetOptions {
   std::string time_column = "ts_ms";  // the labels' time (int64 milliseconds)
-  std::vector<FeatureGroup> groups;    // joined in this order
-  bool drop_incomplete = false;        // leave out labels that a group has no row for
+  std::vector<FeatureGroup> groups;   // joined in this order
+  bool drop_incomplete = false;       // leave out labels that a group has no row for
 };
 
 // The labels must have the time column and every key column of every group, with

@@ -41,8 +41,8 @@ struct StageOptions {
   std::vector<std::string> output_topics;  // every topic the operator may write
   // Outputs to it count as dead letters; empty: every output topic but the first.
   std::string dead_letter_topic;
-  std::string checkpoint_topic;            // default "<name>.checkpoints"
-  std::string group;                       // consumer group; empty: read all partitions alone
+  std::string checkpoint_topic;  // default "<name>.checkpoints"
+  std::string group;             // consumer group; empty: read all partitions alone
   std::chrono::milliseconds checkpoint_interval{1000};
   // Stop once every partition is read up to its end as of the start, after
   // Finish() (a bounded run: a backfill, a test). Without a group only.

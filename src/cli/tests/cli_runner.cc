@@ -96,8 +96,8 @@ KillReport KillAtRandomMoments(const CliRunner& cli, const std::string& args, ui
   KillReport report;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     const CliRunner::Background run = cli.Start(args);
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<>(min_ms, max_ms)(rng) + 5 * attempt));
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::uniform_int_distribution<>(min_ms, max_ms)(rng) + 5 * attempt));
     const int code = StopAndWait(run.pid, SIGKILL);
     if (code == 0) break;
     if (code != 128 + SIGKILL) {

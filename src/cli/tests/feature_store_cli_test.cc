@@ -18,9 +18,9 @@
 namespace rtml::cli {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CliResult;
 using testing::CliRunner;
+using ::testing::HasSubstr;
 using testing::SyntheticTrades;
 
 constexpr std::string_view kConfig = R"(name: market
@@ -55,8 +55,8 @@ enum class Backend { kEmbedded, kServers };
   const size_t expected_from = from;
   return ::testing::AssertionFailure()
          << "dumps differ at line " << line << " (" << std::count(got.begin(), got.end(), '\n')
-         << " lines vs " << std::count(expected.begin(), expected.end(), '\n') << ")\n  got:      "
-         << got.substr(from, got.find('\n', at) - from) << "\n  expected: "
+         << " lines vs " << std::count(expected.begin(), expected.end(), '\n')
+         << ")\n  got:      " << got.substr(from, got.find('\n', at) - from) << "\n  expected: "
          << expected.substr(expected_from, expected.find('\n', at) - expected_from);
 }
 
@@ -167,25 +167,25 @@ TEST_P(FeatureStoreCliTest, SigkilledStoreStageEndsWithTheStoresOfAnUninterrupte
   CliRunner reference;
   const std::string reference_config = Prepare(reference, kTrades);
   const std::string reference_store = StoreFlags(reference, "reference", 2);
-  ASSERT_EQ(reference
-                .Run("pipeline run " + reference_config + " --until-end --stage store" +
-                     reference_store)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      reference
+          .Run("pipeline run " + reference_config + " --until-end --stage store" + reference_store)
+          .exit_code,
+      0);
   const std::string expected = Dump(reference, reference_store);
 
   CliRunner cli;
   const std::string config = Prepare(cli, kTrades);
   const std::string store = StoreFlags(cli, "killed", 3);
   const testing::KillReport killed = testing::KillAtRandomMoments(
-      cli, "pipeline run " + config + " --until-end --stage store --checkpoint-interval 20ms" + store,
+      cli,
+      "pipeline run " + config + " --until-end --stage store --checkpoint-interval 20ms" + store,
       /*seed=*/5, /*attempts=*/60, 30, 150);
   ASSERT_EQ(killed.failure, "");
   const int kills = killed.kills;
   EXPECT_GE(kills, 5);
   std::printf("killed %d times\n", kills);
-  const CliResult last =
-      cli.Run("pipeline run " + config + " --until-end --stage store" + store);
+  const CliResult last = cli.Run("pipeline run " + config + " --until-end --stage store" + store);
   ASSERT_EQ(last.exit_code, 0) << last.err;
   EXPECT_TRUE(SameDump(Dump(cli, store), expected)) << "after " << kills << " kills";
 }
@@ -194,10 +194,10 @@ TEST_P(FeatureStoreCliTest, RecordsThatDoNotFitTheGroupAreDeadLetteredWithTheRea
   CliRunner cli;
   const std::string config = Prepare(cli, 5'000);
   const std::string store = StoreFlags(cli, "dead_letters", 4);
-  const CliResult produced = cli.Run(
-      "produce features --key-field pair",
-      "{\"pair\":\"BTCUSD\",\"candle_seconds\":\"sixty\",\"window_end_ms\":1}\n"
-      "{\"pair\":\"BTCUSD\",\"candle_seconds\":60}\n");
+  const CliResult produced =
+      cli.Run("produce features --key-field pair",
+              "{\"pair\":\"BTCUSD\",\"candle_seconds\":\"sixty\",\"window_end_ms\":1}\n"
+              "{\"pair\":\"BTCUSD\",\"candle_seconds\":60}\n");
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
   const CliResult run = cli.Run("pipeline run " + config + " --until-end --stage store" + store);
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -240,12 +240,13 @@ TEST(FeatureStoreServersTest, ServersThatDropMidRunAreRetriedWithoutLosingRows) 
   ASSERT_OK(Redis().FlushAll());
   const std::string reference_config = prepare(reference);
   const std::string reference_store = store_of("drop_reference", 5);
-  ASSERT_EQ(reference
-                .Run("pipeline run " + reference_config + " --until-end --stage store" +
-                     reference_store)
-                .exit_code,
-            0);
-  const CliResult expected = reference.Run("features export market --format jsonl" + reference_store);
+  ASSERT_EQ(
+      reference
+          .Run("pipeline run " + reference_config + " --until-end --stage store" + reference_store)
+          .exit_code,
+      0);
+  const CliResult expected =
+      reference.Run("features export market --format jsonl" + reference_store);
   ASSERT_EQ(expected.exit_code, 0) << expected.err;
 
   CliRunner cli;
@@ -279,8 +280,8 @@ TEST(FeatureStoreCliErrorsTest, BadAndUnreachableStoresAreClearErrorsAtStart) {
   const CliResult bad = cli.Run("features list --offline mysql://db/x");
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_THAT(bad.err, HasSubstr("sqlite://PATH or postgresql://"));
-  const CliResult down = cli.Run("features list --online redis://127.0.0.1:1/0 --store " +
-                                 cli.dir().str() + "/s");
+  const CliResult down =
+      cli.Run("features list --online redis://127.0.0.1:1/0 --store " + cli.dir().str() + "/s");
   EXPECT_NE(down.exit_code, 0);
   EXPECT_THAT(down.err, HasSubstr("127.0.0.1:1"));
   const CliResult unknown = cli.Run("features describe nope --store " + cli.dir().str() + "/s");

@@ -7,25 +7,26 @@
 #include <gtest/gtest.h>
 
 #include "rtml/control/feature_routes.h"
-#include "rtml/ingest/net/http_client.h"
 #include "rtml/core/clock.h"
+#include "rtml/ingest/net/http_client.h"
 #include "testing.h"
 
 namespace rtml::control {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using features::FeatureGroup;
 using features::FeatureRow;
 using features::Value;
 using features::ValueType;
+using ::testing::HasSubstr;
 
-const FeatureGroup kGroup{.name = "market",
-                          .version = 1,
-                          .key = {{"pair", ValueType::kString}, {"candle_seconds", ValueType::kInt64}},
-                          .event_time = "window_end_ms",
-                          .features = {{"close", ValueType::kDouble}}};
+const FeatureGroup kGroup{
+    .name = "market",
+    .version = 1,
+    .key = {{"pair", ValueType::kString}, {"candle_seconds", ValueType::kInt64}},
+    .event_time = "window_end_ms",
+    .features = {{"close", ValueType::kDouble}}};
 
 FeatureRow Row(std::string pair, int64_t time, double close) {
   return {.key = {std::move(pair), int64_t{60}}, .event_time_ms = time, .values = {close}};

@@ -19,8 +19,7 @@ constexpr const char* kUpsert =
     "INSERT INTO rtml_online_rows (storage, key, event_time, row_json) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (storage, key) DO UPDATE SET event_time = excluded.event_time, "
     "row_json = excluded.row_json WHERE excluded.event_time >= rtml_online_rows.event_time";
-constexpr const char* kSelectGroup =
-    "SELECT row_json FROM rtml_online_rows WHERE storage = ?1";
+constexpr const char* kSelectGroup = "SELECT row_json FROM rtml_online_rows WHERE storage = ?1";
 // Changes when another connection commits: another process's writes.
 constexpr const char* kDataVersion = "PRAGMA data_version";
 constexpr int64_t kRefreshIntervalNs = 50'000'000;
@@ -187,10 +186,10 @@ class EmbeddedOnlineStore final : public OnlineStore {
   std::unique_ptr<SqliteStatement> upsert_;
   std::unique_ptr<SqliteStatement> select_group_;
   std::unique_ptr<SqliteStatement> data_version_;
-  int64_t seen_version_ = 0;                // guarded by write_mu_
-  std::atomic<int64_t> next_check_ns_{0};  // when readers next ask for it
-  std::mutex write_mu_;       // one writer (and table loader) at a time
-  std::shared_mutex mu_;      // guards tables_ between readers and the writer
+  int64_t seen_version_ = 0;                       // guarded by write_mu_
+  std::atomic<int64_t> next_check_ns_{0};          // when readers next ask for it
+  std::mutex write_mu_;                            // one writer (and table loader) at a time
+  std::shared_mutex mu_;                           // guards tables_ between readers and the writer
   std::unordered_map<std::string, Table> tables_;  // by FeatureGroup::StorageName()
   std::unordered_map<std::string, FeatureGroup> groups_;  // of the loaded tables
 };

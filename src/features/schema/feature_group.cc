@@ -87,9 +87,7 @@ Result<ValueType> ParseValueType(std::string_view name) {
                                  "' (known: int64, double, string)");
 }
 
-std::string FeatureGroup::StorageName() const {
-  return name + "__v" + std::to_string(version);
-}
+std::string FeatureGroup::StorageName() const { return name + "__v" + std::to_string(version); }
 
 std::string FeatureGroup::Label() const { return name + " v" + std::to_string(version); }
 
@@ -112,7 +110,8 @@ Status ValidateFeatureGroup(const FeatureGroup& group) {
     }
     return Status::Ok();
   };
-  for (const Column& column : group.key) RTML_RETURN_IF_ERROR(check_column("key column", column.name));
+  for (const Column& column : group.key)
+    RTML_RETURN_IF_ERROR(check_column("key column", column.name));
   RTML_RETURN_IF_ERROR(check_column("event time column", group.event_time));
   for (const Column& column : group.features) {
     RTML_RETURN_IF_ERROR(check_column("feature column", column.name));

@@ -59,8 +59,8 @@ class StoreSinkOperator final : public process::PartitionOperator {
 
 }  // namespace
 
-std::unique_ptr<process::PartitionOperator> MakeStoreSinkOperator(
-    FeatureStore* store, const StoreSinkOptions& options) {
+std::unique_ptr<process::PartitionOperator> MakeStoreSinkOperator(FeatureStore* store,
+                                                                  const StoreSinkOptions& options) {
   return std::make_unique<StoreSinkOperator>(store, options);
 }
 

@@ -64,8 +64,7 @@ std::string SelectAllGroupSchemas() {
 
 std::string UpsertGroupSchema(Dialect dialect) {
   return "INSERT INTO rtml_feature_groups (name, version, schema_json) VALUES (" +
-         Placeholder(dialect, 1) + ", " + Placeholder(dialect, 2) + ", " +
-         Placeholder(dialect, 3) +
+         Placeholder(dialect, 1) + ", " + Placeholder(dialect, 2) + ", " + Placeholder(dialect, 3) +
          ") ON CONFLICT (name, version) DO UPDATE SET schema_json = excluded.schema_json";
 }
 
@@ -78,7 +77,8 @@ Result<std::vector<std::string>> RegistrationStatements(const FeatureGroup* stor
   std::vector<std::string> statements;
   for (const Column& column : declared.features) {
     bool known = false;
-    for (const Column& old_column : stored->features) known = known || old_column.name == column.name;
+    for (const Column& old_column : stored->features)
+      known = known || old_column.name == column.name;
     if (!known) statements.push_back(AddFeatureColumn(declared, column, dialect));
   }
   return statements;
@@ -107,8 +107,8 @@ std::string AddFeatureColumn(const FeatureGroup& group, const Column& column, Di
 
 std::string UpsertRow(const FeatureGroup& group, Dialect dialect) {
   const int columns = static_cast<int>(group.key.size() + 1 + group.features.size());
-  std::string out = "INSERT INTO " + Quote(group.StorageName()) + " (" + AllColumnList(group) +
-                    ") VALUES (";
+  std::string out =
+      "INSERT INTO " + Quote(group.StorageName()) + " (" + AllColumnList(group) + ") VALUES (";
   for (int i = 1; i <= columns; ++i) {
     if (i > 1) out += ", ";
     out += Placeholder(dialect, i);

@@ -82,8 +82,9 @@ int64_t SqliteStatement::ColumnInt(int index) const {
 
 std::string SqliteStatement::ColumnText(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, index));
-  return text == nullptr ? std::string()
-                         : std::string(text, static_cast<size_t>(sqlite3_column_bytes(statement_, index)));
+  return text == nullptr
+             ? std::string()
+             : std::string(text, static_cast<size_t>(sqlite3_column_bytes(statement_, index)));
 }
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {

@@ -74,7 +74,8 @@ class SqliteOfflineStore final : public OfflineStore {
       row.event_time_ms = select->ColumnInt(keys);
       row.values.reserve(group.features.size());
       for (size_t i = 0; i < group.features.size(); ++i) {
-        row.values.push_back(select->Column(keys + 1 + static_cast<int>(i), group.features[i].type));
+        row.values.push_back(
+            select->Column(keys + 1 + static_cast<int>(i), group.features[i].type));
       }
       RTML_RETURN_IF_ERROR(visit(std::move(row)));
     }

@@ -95,8 +95,7 @@ Result<RawTable> ReadCsv(GzLineReader& reader, const std::string& path) {
     }
     if (fields.size() != raw.names.size()) {
       return Status::InvalidArgument(where + ": " + std::to_string(fields.size()) +
-                                     " fields, the header has " +
-                                     std::to_string(raw.names.size()));
+                                     " fields, the header has " + std::to_string(raw.names.size()));
     }
     std::vector<Cell>& row = raw.rows.emplace_back();
     for (std::string_view field : fields) row.push_back({std::string(field), false, field.empty()});
@@ -128,7 +127,8 @@ Result<RawTable> ReadJsonLines(GzLineReader& reader, const std::string& path) {
       if (found == index.end()) {
         found = index.emplace(std::string(key), raw.names.size()).first;
         raw.names.emplace_back(key);
-        for (std::vector<Cell>& earlier : raw.rows) earlier.resize(raw.names.size(), Cell{"", false, true});
+        for (std::vector<Cell>& earlier : raw.rows)
+          earlier.resize(raw.names.size(), Cell{"", false, true});
       }
       Cell& cell = row[found->second];
       std::string_view text;
@@ -199,8 +199,8 @@ Result<Table> ReadLabelsFile(const std::string& path, const TrainingSetOptions& 
     for (size_t c = 0; c < table.columns.size(); ++c) {
       Result<Value> value = Typed(raw.rows[r][c], table.columns[c].type);
       if (!value.ok()) {
-        return value.status().WithContext(path + ":" + std::to_string(raw.lines[r]) +
-                                          ": column '" + table.columns[c].name + "'");
+        return value.status().WithContext(path + ":" + std::to_string(raw.lines[r]) + ": column '" +
+                                          table.columns[c].name + "'");
       }
       row.push_back(std::move(*value));
     }

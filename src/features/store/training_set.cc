@@ -62,8 +62,8 @@ class AsOfJoin {
       previous_.reset();
       // The scan gives each key's rows together; a key seen again would be joined twice.
       if (current_ != nullptr && !seen_.insert(current_).second) {
-        return Status::Internal("the offline store returned the rows of key " +
-                                KeyText(row.key) + " of " + group_.Label() + " out of order");
+        return Status::Internal("the offline store returned the rows of key " + KeyText(row.key) +
+                                " of " + group_.Label() + " out of order");
       }
     }
     if (current_ == nullptr) return Status::Ok();
@@ -85,9 +85,7 @@ class AsOfJoin {
   }
 
  private:
-  int64_t TimeOf(size_t label) const {
-    return std::get<int64_t>(labels_.rows[label][time_index_]);
-  }
+  int64_t TimeOf(size_t label) const { return std::get<int64_t>(labels_.rows[label][time_index_]); }
 
   void FinishKey() {
     if (current_ == nullptr) return;
@@ -171,8 +169,8 @@ Result<TrainingSet> BuildTrainingSet(OfflineStore& store, const Table& labels,
   for (const FeatureGroup& group : options.groups) {
     std::vector<int>& indices = key_indices.emplace_back();
     for (const Column& key : group.key) {
-      RTML_ASSIGN_OR_RETURN(int index,
-                            RequireColumn(labels, key, "the key of feature group " + group.Label()));
+      RTML_ASSIGN_OR_RETURN(
+          int index, RequireColumn(labels, key, "the key of feature group " + group.Label()));
       indices.push_back(index);
     }
     time_columns.push_back(out.table.columns.size());
@@ -196,17 +194,15 @@ Result<TrainingSet> BuildTrainingSet(OfflineStore& store, const Table& labels,
   for (size_t g = 0; g < options.groups.size(); ++g) {
     const FeatureGroup& group = options.groups[g];
     AsOfJoin join(group, labels, time_index, key_indices[g], first_output, out);
-    RTML_RETURN_IF_ERROR(store.Scan(group, join.NeededRange(), [&](FeatureRow&& row) {
-      return join.Visit(std::move(row));
-    }));
+    RTML_RETURN_IF_ERROR(store.Scan(group, join.NeededRange(),
+                                    [&](FeatureRow&& row) { return join.Visit(std::move(row)); }));
     join.Finish();
     first_output += 1 + group.features.size();
   }
   if (options.drop_incomplete) {
     std::erase_if(out.table.rows, [&](const std::vector<Value>& row) {
-      return std::any_of(time_columns.begin(), time_columns.end(), [&](size_t c) {
-        return std::holds_alternative<std::monostate>(row[c]);
-      });
+      return std::any_of(time_columns.begin(), time_columns.end(),
+                         [&](size_t c) { return std::holds_alternative<std::monostate>(row[c]); });
     });
   }
   return out;

@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "rtml/features/feature_group.h"
 #include "rtml/core/json_writer.h"
+#include "rtml/features/feature_group.h"
 #include "rtml/features/feature_row.h"
 #include "testing.h"
 

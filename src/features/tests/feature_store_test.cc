@@ -15,9 +15,9 @@
 namespace rtml::features {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Backend;
 using testing::Backends;
+using ::testing::HasSubstr;
 
 FeatureGroup PriceGroup(int64_t ttl_ms = 0) {
   return {.name = "prices",
@@ -31,8 +31,7 @@ FeatureGroup PriceGroup(int64_t ttl_ms = 0) {
           .ttl_ms = ttl_ms};
 }
 
-FeatureRow Row(std::string pair, int64_t seconds, int64_t time, double close,
-               Value rsi = Value()) {
+FeatureRow Row(std::string pair, int64_t seconds, int64_t time, double close, Value rsi = Value()) {
   return {.key = {std::move(pair), seconds},
           .event_time_ms = time,
           .values = {close, int64_t{time / 1000}, std::move(rsi), std::string("x,\"y\"|z")}};
@@ -64,7 +63,8 @@ class FeatureStoreTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = info->name();
-    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     uris_ = Backends::Fresh(GetParam(), dir_.path(), name);
     Reopen();
@@ -85,10 +85,9 @@ class FeatureStoreTest : public ::testing::TestWithParam<Backend> {
 TEST_P(FeatureStoreTest, WritesReadBackExactlyOfflineAndOnline) {
   const FeatureGroup group = PriceGroup();
   ASSERT_OK(store_->RegisterGroup(group).status());
-  const std::vector<FeatureRow> rows = {Row("ETHUSD", 60, 120'000, 2500.25, 40.0),
-                                        Row("BTCUSD", 60, 60'000, 0.1 + 0.2),
-                                        Row("BTCUSD", 60, 120'000, 61'000.5, 55.5),
-                                        Row("BTCUSD", 300, 300'000, -1e-300, 1e300)};
+  const std::vector<FeatureRow> rows = {
+      Row("ETHUSD", 60, 120'000, 2500.25, 40.0), Row("BTCUSD", 60, 60'000, 0.1 + 0.2),
+      Row("BTCUSD", 60, 120'000, 61'000.5, 55.5), Row("BTCUSD", 300, 300'000, -1e-300, 1e300)};
   ASSERT_OK(store_->Write(group, rows));
   Reopen();  // what was written is on disk / on the server
   ASSERT_OK_AND_ASSIGN(int64_t count, store_->offline().CountRows(group));
@@ -295,9 +294,9 @@ TEST_P(FeatureStoreTest, PointInTimeJoinNeverLeaksTheFuture) {
   EXPECT_GT(set.counts[0].missing, 0);
 
   // drop_incomplete keeps only the labels with a row.
-  ASSERT_OK_AND_ASSIGN(TrainingSet complete,
-                       BuildTrainingSet(store_->offline(), labels,
-                                        {.groups = {group}, .drop_incomplete = true}));
+  ASSERT_OK_AND_ASSIGN(
+      TrainingSet complete,
+      BuildTrainingSet(store_->offline(), labels, {.groups = {group}, .drop_incomplete = true}));
   EXPECT_EQ(static_cast<int64_t>(complete.table.rows.size()), matched);
 }
 
@@ -317,8 +316,8 @@ TEST_P(FeatureStoreTest, TrainingSetOverATimeRangeAndAcrossGroups) {
   ASSERT_OK_AND_ASSIGN(Table labels,
                        LabelsFromGroup(store_->offline(), prices, {120'000, 180'001}));
   ASSERT_EQ(labels.rows.size(), 3u);
-  ASSERT_OK_AND_ASSIGN(TrainingSet set,
-                       BuildTrainingSet(store_->offline(), labels, {.groups = {prices, sentiment}}));
+  ASSERT_OK_AND_ASSIGN(TrainingSet set, BuildTrainingSet(store_->offline(), labels,
+                                                         {.groups = {prices, sentiment}}));
   const int score = set.table.ColumnIndex("score");
   const int close = set.table.ColumnIndex("close");
   ASSERT_GE(score, 0);

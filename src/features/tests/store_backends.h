@@ -30,8 +30,8 @@ class Backends {
  public:
   // The servers, started on first use and stopped at exit.
   static rtml::testing::PostgresServer& Postgres() {
-    static std::unique_ptr<rtml::testing::PostgresServer> server = StartOrDie(
-        rtml::testing::PostgresServer::Start());
+    static std::unique_ptr<rtml::testing::PostgresServer> server =
+        StartOrDie(rtml::testing::PostgresServer::Start());
     return *server;
   }
   static rtml::testing::RedisServer& Redis() {

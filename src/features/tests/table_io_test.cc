@@ -73,19 +73,17 @@ TEST(TableIoTest, JsonLinesLabelsKeepTheirJsonTypes) {
 
 TEST(TableIoTest, BadLabelFilesNameTheLineAndColumn) {
   rtml::testing::TempDir dir;
-  EXPECT_THAT(ReadLabelsFile(WriteFile(dir, "a.csv", "pair,candle_seconds,ts_ms\nA,sixty,1\n"),
-                             kOptions)
-                  .status()
-                  .message(),
-              HasSubstr("a.csv:2: column 'candle_seconds': 'sixty' is not an int64"));
-  EXPECT_THAT(ReadLabelsFile(WriteFile(dir, "b.csv", "pair,ts_ms\nA,1,2\n"), kOptions)
-                  .status()
-                  .message(),
-              HasSubstr("b.csv:2: 3 fields, the header has 2"));
-  EXPECT_THAT(ReadLabelsFile(WriteFile(dir, "c.jsonl", "{\"pair\":[1]}\n"), kOptions)
-                  .status()
-                  .message(),
-              HasSubstr("c.jsonl:1: field 'pair' is not a number, string or null"));
+  EXPECT_THAT(
+      ReadLabelsFile(WriteFile(dir, "a.csv", "pair,candle_seconds,ts_ms\nA,sixty,1\n"), kOptions)
+          .status()
+          .message(),
+      HasSubstr("a.csv:2: column 'candle_seconds': 'sixty' is not an int64"));
+  EXPECT_THAT(
+      ReadLabelsFile(WriteFile(dir, "b.csv", "pair,ts_ms\nA,1,2\n"), kOptions).status().message(),
+      HasSubstr("b.csv:2: 3 fields, the header has 2"));
+  EXPECT_THAT(
+      ReadLabelsFile(WriteFile(dir, "c.jsonl", "{\"pair\":[1]}\n"), kOptions).status().message(),
+      HasSubstr("c.jsonl:1: field 'pair' is not a number, string or null"));
   EXPECT_THAT(ReadLabelsFile(WriteFile(dir, "d.csv", ""), kOptions).status().message(),
               HasSubstr("empty"));
   EXPECT_FALSE(ReadLabelsFile(dir.str() + "/missing.csv", kOptions).ok());

@@ -37,7 +37,8 @@ struct ServerCore {
   // The route of `path`: its exact route, else the longest "prefix/*" route it is
   // under; null if none.
   const HttpHandler* FindHttpRoute(const std::string& path) const {
-    if (const auto exact = http_routes.find(path); exact != http_routes.end()) return &exact->second;
+    if (const auto exact = http_routes.find(path); exact != http_routes.end())
+      return &exact->second;
     const HttpHandler* found = nullptr;
     size_t longest = 0;
     for (const auto& [route, handler] : http_routes) {

@@ -1,6 +1,6 @@
 // The candles stage: trades in, candles out, late trades dead-lettered.
-#include "rtml/process/dead_letters.h"
 #include "rtml/ingest/trade.h"
+#include "rtml/process/dead_letters.h"
 #include "rtml/process/operators.h"
 
 namespace rtml::process {

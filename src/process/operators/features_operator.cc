@@ -3,8 +3,8 @@
 #include <limits>
 #include <map>
 
-#include "rtml/process/dead_letters.h"
 #include "rtml/core/state_bytes.h"
+#include "rtml/process/dead_letters.h"
 #include "rtml/process/feature_record.h"
 #include "rtml/process/indicators/indicator.h"
 #include "rtml/process/operators.h"

@@ -156,8 +156,7 @@ Result<FeaturesStageOptions> ParseFeatures(Fields& f) {
   return o;
 }
 
-Result<StoreStageOptions> ParseStore(Fields& f,
-                                     const std::vector<features::FeatureGroup>& groups) {
+Result<StoreStageOptions> ParseStore(Fields& f, const std::vector<features::FeatureGroup>& groups) {
   StoreStageOptions o;
   RTML_ASSIGN_OR_RETURN(o.input, f.Topic("input", o.input));
   RTML_ASSIGN_OR_RETURN(o.dlq, f.Topic("dlq", o.dlq));
@@ -180,13 +179,17 @@ Result<StoreStageOptions> ParseStore(Fields& f,
 // output (feature_record.h).
 std::vector<features::Column> FeatureRecordColumns(const FeaturesStageOptions& stage) {
   using features::ValueType;
-  std::vector<features::Column> columns = {
-      {"pair", ValueType::kString},         {"candle_seconds", ValueType::kInt64},
-      {"window_start_ms", ValueType::kInt64}, {"window_end_ms", ValueType::kInt64},
-      {"open", ValueType::kDouble},         {"high", ValueType::kDouble},
-      {"low", ValueType::kDouble},          {"close", ValueType::kDouble},
-      {"volume", ValueType::kDouble},       {"vwap", ValueType::kDouble},
-      {"trade_count", ValueType::kInt64}};
+  std::vector<features::Column> columns = {{"pair", ValueType::kString},
+                                           {"candle_seconds", ValueType::kInt64},
+                                           {"window_start_ms", ValueType::kInt64},
+                                           {"window_end_ms", ValueType::kInt64},
+                                           {"open", ValueType::kDouble},
+                                           {"high", ValueType::kDouble},
+                                           {"low", ValueType::kDouble},
+                                           {"close", ValueType::kDouble},
+                                           {"volume", ValueType::kDouble},
+                                           {"vwap", ValueType::kDouble},
+                                           {"trade_count", ValueType::kInt64}};
   for (const std::string& feature : stage.features) {
     // Checked when the stage was read.
     const std::unique_ptr<Indicator> indicator = std::move(MakeIndicator(feature)).value();
@@ -213,7 +216,8 @@ Result<std::vector<features::Column>> ParseColumns(Fields& f, const std::string&
   return columns;
 }
 
-Result<features::FeatureGroup> ParseFeatureGroup(Fields& f, const std::vector<StageConfig>& stages) {
+Result<features::FeatureGroup> ParseFeatureGroup(Fields& f,
+                                                 const std::vector<StageConfig>& stages) {
   features::FeatureGroup group;
   RTML_ASSIGN_OR_RETURN(group.name, f.String("name", ""));
   RTML_ASSIGN_OR_RETURN(const std::string version, f.String("version", "1"));
@@ -243,7 +247,8 @@ Result<features::FeatureGroup> ParseFeatureGroup(Fields& f, const std::vector<St
       const auto found = std::find_if(columns.begin(), columns.end(),
                                       [&](const features::Column& c) { return c.name == name; });
       if (found == columns.end()) {
-        return f.Error("key", "'" + name + "' is not a field of stage " + from_stage + "'s records");
+        return f.Error("key",
+                       "'" + name + "' is not a field of stage " + from_stage + "'s records");
       }
       group.key.push_back(*found);
     }

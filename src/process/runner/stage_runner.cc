@@ -175,9 +175,8 @@ Status StageRunner::Emit(Partition& partition, int64_t source_offset,
       continue;
     }
     const OutputRecord& out = outputs[i];
-    dead_letters += options_.dead_letter_topic.empty()
-                        ? out.topic != options_.output_topics.front()
-                        : out.topic == options_.dead_letter_topic;
+    dead_letters += options_.dead_letter_topic.empty() ? out.topic != options_.output_topics.front()
+                                                       : out.topic == options_.dead_letter_topic;
     const std::string source = SourceText(partition.id, source_offset, i);
     const stream::HeaderView header{kSourceHeader, source};
     RTML_RETURN_IF_ERROR(producer_->Produce(out.topic, {.key = out.key,

@@ -141,10 +141,10 @@ TEST(PipelineConfigTest, FeatureGroupsTakeTheirSchemaFromAStageOrDeclareIt) {
   // The candle's fields but key and event time, then every indicator output.
   std::vector<std::string> names;
   for (const features::Column& column : market.features) names.push_back(column.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"window_start_ms", "open", "high", "low", "close",
-                                             "volume", "vwap", "trade_count", "rsi_14",
-                                             "macd_12_26_9", "macd_signal_12_26_9",
-                                             "macd_hist_12_26_9"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"window_start_ms", "open", "high", "low", "close", "volume",
+                                      "vwap", "trade_count", "rsi_14", "macd_12_26_9",
+                                      "macd_signal_12_26_9", "macd_hist_12_26_9"}));
   const features::FeatureGroup& sensors = config.feature_groups[1];
   EXPECT_EQ(sensors.version, 1);
   ASSERT_EQ(sensors.features.size(), 3u);
