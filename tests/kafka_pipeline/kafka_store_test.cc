@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
+#include "market_store.h"
 #include "mock_kafka_process.h"
 #include "synthetic_trades.h"
 
@@ -16,34 +17,6 @@ using rtml::testing::MockKafkaProcess;
 using testing::CliResult;
 using testing::CliRunner;
 
-constexpr std::string_view kConfig = R"(name: market
-stages:
-  - name: candles
-    kind: candles
-    windows: [1s, 60s]
-  - name: features
-    kind: features
-    features: [rsi_14, ema_21, macd_12_26_9]
-  - name: store
-    kind: store
-    group: market
-feature_groups:
-  - name: market
-    version: 1
-    from_stage: features
-    key: [pair, candle_seconds]
-    event_time: window_end_ms
-)";
-
-// The offline history in (key, time) order, and the verify report.
-std::string Dump(const CliRunner& cli, const std::string& flags) {
-  const CliResult exported = cli.Run("features export market --format jsonl" + flags);
-  EXPECT_EQ(exported.exit_code, 0) << exported.err;
-  const CliResult verified = cli.Run("features verify market" + flags);
-  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-  return exported.out + verified.out;
-}
-
 TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) {
   const std::string trades = testing::SyntheticTrades(40'000, 4);
 
@@ -52,12 +25,12 @@ TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) 
   {
     const std::string file = reference.WriteFile("trades.jsonl", trades);
     ASSERT_EQ(reference.Run("replay " + file + " --speed max").exit_code, 0);
-    const std::string config = reference.WriteFile("market.yaml", std::string(kConfig));
+    const std::string config = reference.WriteFile("market.yaml", testing::MarketStoreConfig());
     const CliResult run =
         reference.Run("pipeline run " + config + " --until-end" + reference_store);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
-  const std::string expected = Dump(reference, reference_store);
+  const std::string expected = testing::StoreDump(reference, reference_store);
   ASSERT_GT(std::count(expected.begin(), expected.end(), '\n'), 5000);
 
   ASSERT_OK_AND_ASSIGN(
@@ -72,7 +45,7 @@ TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) 
   const std::string store = " --store " + cli.dir().str() + "/features";
   const std::string file = cli.WriteFile("trades.jsonl", trades);
   ASSERT_EQ(cli.Run("replay " + file + " --speed max" + kafka).exit_code, 0);
-  const std::string config = cli.WriteFile("market.yaml", std::string(kConfig));
+  const std::string config = cli.WriteFile("market.yaml", testing::MarketStoreConfig());
   for (const char* stage : {"candles", "features"}) {
     const CliResult run =
         cli.Run("pipeline run " + config + " --until-end --stage " + stage + kafka);
@@ -98,7 +71,7 @@ TEST(KafkaStoreTest, StoreStageOnKafkaSurvivesSigkillsAndMatchesTheEmbeddedRun) 
   ASSERT_EQ(last.exit_code, 0) << last.err;
   std::printf("store stage killed %d times on Kafka\n", killed.kills);
   EXPECT_GE(killed.kills, 1);
-  EXPECT_TRUE(Dump(cli, store) == expected) << "the stores differ from the embedded run's";
+  EXPECT_TRUE(testing::SameDump(testing::StoreDump(cli, store), expected));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
+#include "market_store.h"
 #include "postgres_server.h"
 #include "redis_server.h"
 #include "synthetic_trades.h"
@@ -23,42 +24,7 @@ using testing::CliRunner;
 using ::testing::HasSubstr;
 using testing::SyntheticTrades;
 
-constexpr std::string_view kConfig = R"(name: market
-stages:
-  - name: candles
-    kind: candles
-    windows: [1s, 60s]
-  - name: features
-    kind: features
-    features: [rsi_14, ema_21, macd_12_26_9]
-  - name: store
-    kind: store
-    group: market
-feature_groups:
-  - name: market
-    version: 1
-    from_stage: features
-    key: [pair, candle_seconds]
-    event_time: window_end_ms
-    ttl: 10m
-)";
-
 enum class Backend { kEmbedded, kServers };
-
-// Equal dumps, or where they first differ (dumps are thousands of lines).
-::testing::AssertionResult SameDump(const std::string& got, const std::string& expected) {
-  if (got == expected) return ::testing::AssertionSuccess();
-  size_t at = 0;
-  while (at < got.size() && at < expected.size() && got[at] == expected[at]) ++at;
-  const size_t line = static_cast<size_t>(std::count(got.begin(), got.begin() + at, '\n')) + 1;
-  const size_t from = got.rfind('\n', at) == std::string::npos ? 0 : got.rfind('\n', at) + 1;
-  const size_t expected_from = from;
-  return ::testing::AssertionFailure()
-         << "dumps differ at line " << line << " (" << std::count(got.begin(), got.end(), '\n')
-         << " lines vs " << std::count(expected.begin(), expected.end(), '\n')
-         << ")\n  got:      " << got.substr(from, got.find('\n', at) - from) << "\n  expected: "
-         << expected.substr(expected_from, expected.find('\n', at) - expected_from);
-}
 
 // The servers, started once per test binary and stopped at exit.
 rtml::testing::PostgresServer& Postgres() {
@@ -94,22 +60,12 @@ class FeatureStoreCliTest : public ::testing::TestWithParam<Backend> {
   std::string Prepare(const CliRunner& cli, int trades) {
     const std::string file = cli.WriteFile("trades.jsonl", SyntheticTrades(trades));
     EXPECT_EQ(cli.Run("replay " + file + " --speed max").exit_code, 0);
-    const std::string config = cli.WriteFile("market.yaml", std::string(kConfig));
+    const std::string config = cli.WriteFile("market.yaml", testing::MarketStoreConfig("10m"));
     for (const char* stage : {"candles", "features"}) {
       const CliResult run = cli.Run("pipeline run " + config + " --until-end --stage " + stage);
       EXPECT_EQ(run.exit_code, 0) << run.err;
     }
     return config;
-  }
-
-  // Everything the stores hold for the group: the offline history (export over all
-  // time, in key and time order) and the verify report (online == newest offline).
-  std::string Dump(const CliRunner& cli, const std::string& store) {
-    const CliResult exported = cli.Run("features export market --format jsonl" + store);
-    EXPECT_EQ(exported.exit_code, 0) << exported.err;
-    const CliResult verified = cli.Run("features verify market" + store);
-    EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-    return exported.out + verified.out;
   }
 };
 
@@ -156,10 +112,10 @@ TEST_P(FeatureStoreCliTest, StoreStageFillsBothStoresAndTheCommandsReadThem) {
                                     "1 older than the TTL"));
 
   // A rerun writes nothing new and changes nothing.
-  const std::string before = Dump(cli, store);
+  const std::string before = testing::StoreDump(cli, store);
   const CliResult again = cli.Run("pipeline run " + config + " --until-end --stage store" + store);
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_TRUE(SameDump(Dump(cli, store), before));
+  EXPECT_TRUE(testing::SameDump(testing::StoreDump(cli, store), before));
 }
 
 TEST_P(FeatureStoreCliTest, SigkilledStoreStageEndsWithTheStoresOfAnUninterruptedRun) {
@@ -172,7 +128,7 @@ TEST_P(FeatureStoreCliTest, SigkilledStoreStageEndsWithTheStoresOfAnUninterrupte
           .Run("pipeline run " + reference_config + " --until-end --stage store" + reference_store)
           .exit_code,
       0);
-  const std::string expected = Dump(reference, reference_store);
+  const std::string expected = testing::StoreDump(reference, reference_store);
 
   CliRunner cli;
   const std::string config = Prepare(cli, kTrades);
@@ -187,7 +143,8 @@ TEST_P(FeatureStoreCliTest, SigkilledStoreStageEndsWithTheStoresOfAnUninterrupte
   std::printf("killed %d times\n", kills);
   const CliResult last = cli.Run("pipeline run " + config + " --until-end --stage store" + store);
   ASSERT_EQ(last.exit_code, 0) << last.err;
-  EXPECT_TRUE(SameDump(Dump(cli, store), expected)) << "after " << kills << " kills";
+  EXPECT_TRUE(testing::SameDump(testing::StoreDump(cli, store), expected))
+      << "after " << kills << " kills";
 }
 
 TEST_P(FeatureStoreCliTest, RecordsThatDoNotFitTheGroupAreDeadLetteredWithTheReason) {
@@ -226,7 +183,7 @@ TEST(FeatureStoreServersTest, ServersThatDropMidRunAreRetriedWithoutLosingRows) 
   const std::string file = reference.WriteFile("trades.jsonl", SyntheticTrades(150'000));
   const auto prepare = [&](const CliRunner& cli) {
     EXPECT_EQ(cli.Run("replay " + file + " --speed max").exit_code, 0);
-    const std::string config = cli.WriteFile("market.yaml", std::string(kConfig));
+    const std::string config = cli.WriteFile("market.yaml", testing::MarketStoreConfig("10m"));
     for (const char* stage : {"candles", "features"}) {
       EXPECT_EQ(cli.Run("pipeline run " + config + " --until-end --stage " + stage).exit_code, 0);
     }
@@ -270,7 +227,7 @@ TEST(FeatureStoreServersTest, ServersThatDropMidRunAreRetriedWithoutLosingRows) 
   EXPECT_THAT(err, ::testing::ContainsRegex("postgresql://[^\n]*retrying in")) << err;
   const CliResult got = cli.Run("features export market --format jsonl" + store);
   ASSERT_EQ(got.exit_code, 0) << got.err;
-  EXPECT_TRUE(SameDump(got.out, expected.out));
+  EXPECT_TRUE(testing::SameDump(got.out, expected.out));
   const CliResult verify = cli.Run("features verify market" + store);
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
