@@ -17,19 +17,12 @@ namespace {
 // that the arrays (a few MB) stay cheap to hold.
 constexpr size_t kChunkRows = 8192;
 
-// sql::UpsertRow with its VALUES list replaced by the unnested arrays, so the
-// conflict rule stays written once.
-Result<std::string> ArrayUpsertSql(const FeatureGroup& group) {
-  const std::string one_row = sql::UpsertRow(group, sql::Dialect::kPostgres);
-  const size_t values = one_row.find(" VALUES (");
-  const size_t conflict = one_row.find(" ON CONFLICT ");
-  if (values == std::string::npos || conflict == std::string::npos) {
-    return Status::Internal("unexpected upsert statement: " + one_row);
-  }
-  std::string out = one_row.substr(0, values) + " SELECT * FROM unnest(";
+// The upsert of sql::UpsertRow, of the rows of the unnested column arrays.
+std::string ArrayUpsertSql(const FeatureGroup& group) {
+  std::string rows = "SELECT * FROM unnest(";
   const size_t columns = group.key.size() + 1 + group.features.size();
-  for (size_t i = 1; i <= columns; ++i) out += (i > 1 ? ", $" : "$") + std::to_string(i);
-  return out + ")" + one_row.substr(conflict);
+  for (size_t i = 1; i <= columns; ++i) rows += (i > 1 ? ", $" : "$") + std::to_string(i);
+  return sql::UpsertRowsOf(group, rows + ")");
 }
 
 std::vector<Oid> ArrayParamTypes(const FeatureGroup& group) {
@@ -85,7 +78,7 @@ void FillColumns(const FeatureGroup& group, const std::vector<const FeatureRow*>
 
 Status ArrayUpsert(PgConnection& conn, const FeatureGroup& group,
                    std::span<const FeatureRow> rows) {
-  RTML_ASSIGN_OR_RETURN(const std::string sql, ArrayUpsertSql(group));
+  const std::string sql = ArrayUpsertSql(group);
   const std::vector<Oid> types = ArrayParamTypes(group);
   RTML_ASSIGN_OR_RETURN(const std::string statement, conn.Prepare(sql, types));
   std::vector<PgArray> columns(types.size());

@@ -105,15 +105,12 @@ std::string AddFeatureColumn(const FeatureGroup& group, const Column& column, Di
          std::string(SqlType(column.type, dialect));
 }
 
-std::string UpsertRow(const FeatureGroup& group, Dialect dialect) {
-  const int columns = static_cast<int>(group.key.size() + 1 + group.features.size());
-  std::string out =
-      "INSERT INTO " + Quote(group.StorageName()) + " (" + AllColumnList(group) + ") VALUES (";
-  for (int i = 1; i <= columns; ++i) {
-    if (i > 1) out += ", ";
-    out += Placeholder(dialect, i);
-  }
-  out += ") ON CONFLICT (" + PrimaryKeyList(group) + ") DO ";
+namespace {
+
+// "INSERT INTO t (columns) <rows> ON CONFLICT (key, time) DO UPDATE SET ...".
+std::string UpsertWith(const FeatureGroup& group, const std::string& rows) {
+  std::string out = "INSERT INTO " + Quote(group.StorageName()) + " (" + AllColumnList(group) +
+                    ") " + rows + " ON CONFLICT (" + PrimaryKeyList(group) + ") DO ";
   if (group.features.empty()) return out + "NOTHING";
   out += "UPDATE SET ";
   for (size_t i = 0; i < group.features.size(); ++i) {
@@ -122,6 +119,22 @@ std::string UpsertRow(const FeatureGroup& group, Dialect dialect) {
     out += name + " = excluded." + name;
   }
   return out;
+}
+
+}  // namespace
+
+std::string UpsertRow(const FeatureGroup& group, Dialect dialect) {
+  const int columns = static_cast<int>(group.key.size() + 1 + group.features.size());
+  std::string values = "VALUES (";
+  for (int i = 1; i <= columns; ++i) {
+    if (i > 1) values += ", ";
+    values += Placeholder(dialect, i);
+  }
+  return UpsertWith(group, values + ")");
+}
+
+std::string UpsertRowsOf(const FeatureGroup& group, const std::string& rows_query) {
+  return UpsertWith(group, rows_query);
 }
 
 std::string SelectRange(const FeatureGroup& group, Dialect dialect) {

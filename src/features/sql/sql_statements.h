@@ -40,6 +40,9 @@ std::string AddFeatureColumn(const FeatureGroup& group, const Column& column, Di
 // INSERT ... ON CONFLICT (key, event time) DO UPDATE SET every feature: parameters
 // in column order (key columns, event time, features), 1-based.
 std::string UpsertRow(const FeatureGroup& group, Dialect dialect);
+// The same upsert of the rows a query gives, in column order, e.g.
+// "SELECT * FROM unnest($1, $2, ...)" for a batch of column arrays.
+std::string UpsertRowsOf(const FeatureGroup& group, const std::string& rows_query);
 // SELECT every column (same order) WHERE event time >= p1 AND event time < p2
 // ORDER BY key columns, event time.
 std::string SelectRange(const FeatureGroup& group, Dialect dialect);
