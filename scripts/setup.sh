@@ -14,8 +14,10 @@ packages=(
   libboost1.81-dev libssl-dev zlib1g-dev    # websockets/HTTP (Beast), TLS, gzip captures
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   kcat                                       # interop tests against an independent Kafka client
+  libsqlite3-dev                             # embedded feature store (offline and online)
   postgresql libpq-dev                       # offline feature store at scale; tests start a server
   redis-server libhiredis-dev                # online feature store at scale; tests start a server
+  libeigen3-dev                              # linear models
   ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )

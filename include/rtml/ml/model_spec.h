@@ -1,0 +1,39 @@
+// ModelSpec: a model as data - its type, the features it reads and its
+// hyperparameters - from YAML or JSON, checked before anything is fitted. Making a
+// model from a spec, and loading a saved one, is the only way models come to be:
+// nothing a user hands in is executed.
+//
+//   type: ridge                       # see ModelTypes()
+//   features: [close, rsi_14, ema_21]
+//   params: {alpha: 0.5}
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtml/core/result.h"
+#include "rtml/ml/model.h"
+
+namespace rtml::ml {
+
+struct ModelSpec {
+  std::string type;
+  std::vector<std::string> features;
+  std::map<std::string, double> params;            // numeric hyperparameters
+  std::map<std::string, std::string> text_params;  // e.g. the feature a baseline repeats
+};
+
+// The known types, for messages: "last_value, moving_average, mean, least_squares, ...".
+std::string ModelTypes();
+
+// A new, unfitted model. InvalidArgument naming the type or parameter that is
+// unknown or out of range, with what is accepted.
+Result<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec);
+
+// A model saved with Model::Save(). Corruption for bytes that are not one.
+Result<std::unique_ptr<Model>> LoadModel(std::string_view bytes);
+
+}  // namespace rtml::ml

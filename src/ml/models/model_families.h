@@ -1,0 +1,22 @@
+// Internal: each family of model types makes and loads its models; model_factory.cc
+// dispatches by type name.
+#pragma once
+
+#include <memory>
+
+#include "model_bytes.h"
+#include "rtml/ml/model_spec.h"
+
+namespace rtml::ml {
+
+// last_value, moving_average (repeat a feature: the current close, an sma_N), mean
+// (the training targets' mean).
+Result<std::unique_ptr<Model>> MakeBaselineModel(const ModelSpec& spec);
+Result<std::unique_ptr<Model>> LoadBaselineModel(const ModelBytesReader& saved);
+
+// least_squares, ridge, lasso, huber, on features standardised with the training
+// rows' means and deviations.
+Result<std::unique_ptr<Model>> MakeLinearModel(const ModelSpec& spec);
+Result<std::unique_ptr<Model>> LoadLinearModel(const ModelBytesReader& saved);
+
+}  // namespace rtml::ml
