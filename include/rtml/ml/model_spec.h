@@ -26,6 +26,12 @@ struct ModelSpec {
   std::map<std::string, std::string> text_params;  // e.g. the feature a baseline repeats
 };
 
+// Reads a spec from YAML or JSON text: `type` (required), `features` (a list of
+// names) and `params` (a mapping; numbers go to params, other values to
+// text_params). Unknown keys are errors. `origin` (a file name) prefixes every error:
+// "ridge.yaml: params.alpha: ...". The type and parameters are checked by MakeModel.
+Result<ModelSpec> ParseModelSpec(std::string_view text, std::string_view origin);
+
 // The known types, for messages: "last_value, moving_average, mean, least_squares, ...".
 std::string ModelTypes();
 
