@@ -39,7 +39,8 @@ class Model {
     return Status::Unsupported(std::string(type()) + " models cannot be updated incrementally");
   }
 
-  // REQUIRES: fitted; row.size() == feature_names().size().
+  // REQUIRES: fitted; row.size() == feature_names().size(). NaN (and a logged
+  // warning) if a library the model runs on fails.
   virtual double Predict(std::span<const double> row) const = 0;
   // One prediction per row of `data` (whose features are this model's, in order).
   virtual void PredictBatch(const Dataset& data, std::span<double> out) const;

@@ -14,6 +14,7 @@ const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
       {{"last_value", "moving_average", "mean"}, MakeBaselineModel, LoadBaselineModel},
       {{"least_squares", "ridge", "lasso", "huber"}, MakeLinearModel, LoadLinearModel},
+      {{"xgboost"}, MakeXGBoostModel, LoadXGBoostModel},
   };
   return families;
 }

@@ -19,4 +19,8 @@ Result<std::unique_ptr<Model>> LoadBaselineModel(const ModelBytesReader& saved);
 Result<std::unique_ptr<Model>> MakeLinearModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> LoadLinearModel(const ModelBytesReader& saved);
 
+// xgboost: gradient-boosted trees through XGBoost's C API.
+Result<std::unique_ptr<Model>> MakeXGBoostModel(const ModelSpec& spec);
+Result<std::unique_ptr<Model>> LoadXGBoostModel(const ModelBytesReader& saved);
+
 }  // namespace rtml::ml

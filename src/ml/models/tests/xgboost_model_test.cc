@@ -1,0 +1,100 @@
+// Gradient-boosted trees through XGBoost: they learn what a linear model cannot, stop
+// early on a validation set, rank features, and load back to bit-identical
+// predictions.
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "rtml/ml/metrics.h"
+#include "rtml/ml/model_spec.h"
+#include "testing.h"
+
+namespace rtml::ml {
+namespace {
+
+using ::testing::HasSubstr;
+
+// y = 10 sin(a) + b² + noise; c is noise only.
+Dataset Nonlinear(size_t rows, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-3, 3);
+  std::normal_distribution<double> e(0, 0.1);
+  Dataset data{.feature_names = {"a", "b", "c"}};
+  for (size_t i = 0; i < rows; ++i) {
+    const double a = u(rng), b = u(rng), c = u(rng);
+    data.Add(std::vector<double>{a, b, c}, 10 * std::sin(a) + b * b + e(rng),
+             static_cast<int64_t>(i));
+  }
+  return data;
+}
+
+double TestMae(const Model& model, const Dataset& test) {
+  std::vector<double> predicted(test.rows());
+  model.PredictBatch(test, predicted);
+  return EvaluateRegression(test.y, predicted).mae;
+}
+
+TEST(XGBoostModelTest, LearnsWhatALinearModelCannot) {
+  const Dataset train = Nonlinear(4000, 1), test = Nonlinear(1000, 2);
+  ASSERT_OK_AND_ASSIGN(auto trees, MakeModel({.type = "xgboost",
+                                              .features = {"a", "b", "c"},
+                                              .params = {{"n_estimators", 200}}}));
+  ASSERT_OK(trees->Fit(train, Dataset{}));
+  ASSERT_OK_AND_ASSIGN(auto linear,
+                       MakeModel({.type = "least_squares", .features = {"a", "b", "c"}}));
+  ASSERT_OK(linear->Fit(train, Dataset{}));
+  const double tree_mae = TestMae(*trees, test);
+  const double linear_mae = TestMae(*linear, test);
+  EXPECT_LT(tree_mae, 0.5);
+  EXPECT_LT(tree_mae * 5, linear_mae);
+  // The noise feature gains least.
+  const auto importance = trees->FeatureImportance();
+  ASSERT_EQ(importance.size(), 3u);
+  EXPECT_LT(importance[2].second, importance[0].second);
+  EXPECT_LT(importance[2].second, importance[1].second);
+}
+
+TEST(XGBoostModelTest, SavedAndLoadedPredictBitForBitAndEarlyStoppingKeepsTheBestRounds) {
+  const Dataset train = Nonlinear(2000, 3), valid = Nonlinear(500, 4), test = Nonlinear(300, 5);
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel({.type = "xgboost",
+                                              .features = {"a", "b", "c"},
+                                              .params = {{"n_estimators", 2000},
+                                                         {"learning_rate", 0.3},
+                                                         {"early_stopping_rounds", 10}}}));
+  ASSERT_OK(model->Fit(train, valid));
+  ASSERT_OK_AND_ASSIGN(const std::string bytes, model->Save());
+  // Far fewer than 2,000 trees were kept.
+  EXPECT_LT(bytes.size(), 2'000'000u);
+  ASSERT_OK_AND_ASSIGN(auto loaded, LoadModel(bytes));
+  for (size_t i = 0; i < test.rows(); ++i) {
+    const double p = model->Predict(test.Row(i)), q = loaded->Predict(test.Row(i));
+    ASSERT_EQ(std::memcmp(&p, &q, sizeof p), 0) << i;
+  }
+  EXPECT_LT(TestMae(*loaded, test), 0.6);
+}
+
+TEST(XGBoostModelTest, BadParametersAreClearErrors) {
+  EXPECT_THAT(MakeModel({.type = "xgboost", .features = {"a"}, .params = {{"trees", 5}}})
+                  .status()
+                  .message(),
+              HasSubstr("unknown parameter 'trees' (accepted: n_estimators"));
+  EXPECT_THAT(MakeModel({.type = "xgboost", .features = {"a"}, .params = {{"learning_rate", 2}}})
+                  .status()
+                  .message(),
+              HasSubstr("learning_rate must be in"));
+  EXPECT_THAT(
+      MakeModel(
+          {.type = "xgboost", .features = {"a"}, .text_params = {{"objective", "multi:softmax"}}})
+          .status()
+          .message(),
+      HasSubstr("is not accepted (objective:"));
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel({.type = "xgboost", .features = {"a", "b"}}));
+  EXPECT_THAT(model->Fit(Nonlinear(10, 6), Dataset{}).message(),
+              HasSubstr("the rows have 3 features, the model reads 2"));
+}
+
+}  // namespace
+}  // namespace rtml::ml

@@ -1,0 +1,272 @@
+// XGBoost through its C API. Training converts the features to float (XGBoost's
+// own precision); a saved model is XGBoost's JSON, so it loads back (here or in any
+// XGBoost) to the same trees and the same predictions.
+#include "model_families.h"
+#include "rtml/core/log.h"
+
+#include <xgboost/c_api.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace rtml::ml {
+namespace {
+
+Status XgbError(std::string_view what) {
+  return Status::Internal("xgboost: " + std::string(what) + ": " + XGBGetLastError());
+}
+
+struct Matrix {
+  DMatrixHandle handle = nullptr;
+  ~Matrix() {
+    if (handle != nullptr) XGDMatrixFree(handle);
+  }
+};
+
+Status MakeMatrix(const Dataset& data, Matrix& out) {
+  std::vector<float> x(data.x.begin(), data.x.end());
+  if (XGDMatrixCreateFromMat(x.data(), data.rows(), data.features(),
+                             std::numeric_limits<float>::quiet_NaN(), &out.handle) != 0) {
+    return XgbError("DMatrix");
+  }
+  std::vector<float> y(data.y.begin(), data.y.end());
+  if (XGDMatrixSetFloatInfo(out.handle, "label", y.data(), y.size()) != 0) {
+    return XgbError("labels");
+  }
+  return Status::Ok();
+}
+
+// The numeric hyperparameters, XGBoost's names, and what may be set.
+struct NumericParam {
+  const char* name;
+  double fallback;
+  double min;
+  double max;
+};
+constexpr NumericParam kNumeric[] = {{"n_estimators", 200, 1, 100000},
+                                     {"max_depth", 6, 0, 64},
+                                     {"learning_rate", 0.1, 1e-6, 1},
+                                     {"subsample", 1, 1e-6, 1},
+                                     {"colsample_bytree", 1, 1e-6, 1},
+                                     {"min_child_weight", 1, 0, 1e9},
+                                     {"reg_lambda", 1, 0, 1e9},
+                                     {"reg_alpha", 0, 0, 1e9},
+                                     {"early_stopping_rounds", 0, 0, 1e6},
+                                     {"seed", 0, 0, 2147483647},
+                                     {"nthread", 2, 1, 256}};
+const std::set<std::string> kObjectives = {"reg:squarederror", "reg:absoluteerror",
+                                           "reg:pseudohubererror", "binary:logistic"};
+
+class XGBoostModel final : public Model {
+ public:
+  XGBoostModel(std::vector<std::string> features, std::map<std::string, double> params,
+               std::string objective)
+      : features_(std::move(features)),
+        params_(std::move(params)),
+        objective_(std::move(objective)) {}
+  ~XGBoostModel() override {
+    if (booster_ != nullptr) XGBoosterFree(booster_);
+  }
+
+  std::string_view type() const override { return "xgboost"; }
+  const std::vector<std::string>& feature_names() const override { return features_; }
+
+  Status Fit(const Dataset& train, const Dataset& validation) override {
+    RTML_RETURN_IF_ERROR(train.Validate());
+    if (train.rows() == 0) return Status::InvalidArgument("xgboost: no training rows");
+    if (train.features() != features_.size()) {
+      return Status::InvalidArgument("xgboost: the rows have " + std::to_string(train.features()) +
+                                     " features, the model reads " +
+                                     std::to_string(features_.size()));
+    }
+    Matrix dtrain, dvalid;
+    RTML_RETURN_IF_ERROR(MakeMatrix(train, dtrain));
+    const bool early = params_.at("early_stopping_rounds") > 0 && validation.rows() > 0;
+    if (early) RTML_RETURN_IF_ERROR(MakeMatrix(validation, dvalid));
+    if (booster_ != nullptr) XGBoosterFree(booster_);
+    booster_ = nullptr;
+    DMatrixHandle cache[] = {dtrain.handle};
+    if (XGBoosterCreate(cache, 1, &booster_) != 0) return XgbError("booster");
+    const auto set = [&](const char* name, const std::string& value) {
+      return XGBoosterSetParam(booster_, name, value.c_str()) == 0 ? Status::Ok() : XgbError(name);
+    };
+    const auto number = [&](const char* name) { return Text(params_.at(name)); };
+    RTML_RETURN_IF_ERROR(set("objective", objective_));
+    RTML_RETURN_IF_ERROR(set("max_depth", number("max_depth")));
+    RTML_RETURN_IF_ERROR(set("eta", number("learning_rate")));
+    RTML_RETURN_IF_ERROR(set("subsample", number("subsample")));
+    RTML_RETURN_IF_ERROR(set("colsample_bytree", number("colsample_bytree")));
+    RTML_RETURN_IF_ERROR(set("min_child_weight", number("min_child_weight")));
+    RTML_RETURN_IF_ERROR(set("lambda", number("reg_lambda")));
+    RTML_RETURN_IF_ERROR(set("alpha", number("reg_alpha")));
+    RTML_RETURN_IF_ERROR(set("seed", number("seed")));
+    RTML_RETURN_IF_ERROR(set("nthread", number("nthread")));
+    RTML_RETURN_IF_ERROR(set("tree_method", "hist"));
+    RTML_RETURN_IF_ERROR(set("verbosity", "0"));
+    const int rounds = static_cast<int>(params_.at("n_estimators"));
+    const int patience = static_cast<int>(params_.at("early_stopping_rounds"));
+    double best = std::numeric_limits<double>::infinity();
+    int best_round = rounds - 1;
+    for (int round = 0; round < rounds; ++round) {
+      if (XGBoosterUpdateOneIter(booster_, round, dtrain.handle) != 0) return XgbError("training");
+      if (!early) continue;
+      DMatrixHandle sets[] = {dvalid.handle};
+      const char* names[] = {"valid"};
+      const char* result = nullptr;
+      if (XGBoosterEvalOneIter(booster_, round, sets, names, 1, &result) != 0) {
+        return XgbError("validation");
+      }
+      // "[12]\tvalid-rmse:0.1234"
+      const char* colon = std::strrchr(result, ':');
+      const double score = colon != nullptr ? std::strtod(colon + 1, nullptr) : NAN;
+      if (score < best) {
+        best = score;
+        best_round = round;
+      } else if (round - best_round >= patience) {
+        break;
+      }
+    }
+    if (early) {
+      BoosterHandle sliced = nullptr;
+      if (XGBoosterSlice(booster_, 0, best_round + 1, 1, &sliced) != 0) return XgbError("slice");
+      XGBoosterFree(booster_);
+      booster_ = sliced;
+    }
+    return Status::Ok();
+  }
+
+  double Predict(std::span<const double> row) const override {
+    char array[160];
+    std::snprintf(array, sizeof array,
+                  R"({"data":[%lu,true],"shape":[1,%zu],"typestr":"<f8","version":3})",
+                  static_cast<unsigned long>(reinterpret_cast<uintptr_t>(row.data())), row.size());
+    static const char* const kConfig =
+        R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false,"missing":NaN,"cache_id":0})";
+    const bst_ulong* shape = nullptr;
+    bst_ulong dims = 0;
+    const float* out = nullptr;
+    if (XGBoosterPredictFromDense(booster_, array, kConfig, nullptr, &shape, &dims, &out) != 0) {
+      LogWarning(std::string("xgboost: prediction failed: ") + XGBGetLastError());
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    return out[0];
+  }
+
+  Result<std::string> Save() const override {
+    RTML_ASSIGN_OR_RETURN(const std::string json, ModelJson());
+    ModelBytesWriter out("xgboost", features_);
+    out.Text("objective", objective_);
+    for (const NumericParam& param : kNumeric) out.Number(param.name, params_.at(param.name));
+    out.Text("model_json", json);
+    return out.Finish();
+  }
+
+  // XGBoost's own JSON of the trees, loadable by any XGBoost.
+  Result<std::string> ModelJson() const {
+    bst_ulong length = 0;
+    const char* bytes = nullptr;
+    if (XGBoosterSaveModelToBuffer(booster_, R"({"format":"json"})", &length, &bytes) != 0) {
+      return XgbError("save");
+    }
+    return std::string(bytes, length);
+  }
+
+  Status LoadJson(std::string_view json) {
+    if (booster_ == nullptr && XGBoosterCreate(nullptr, 0, &booster_) != 0)
+      return XgbError("booster");
+    if (XGBoosterLoadModelFromBuffer(booster_, json.data(), json.size()) != 0) {
+      return XgbError("load");
+    }
+    return Status::Ok();
+  }
+
+  std::vector<std::pair<std::string, double>> FeatureImportance() const override {
+    bst_ulong count = 0, dims = 0;
+    const char** names = nullptr;
+    const bst_ulong* shape = nullptr;
+    const float* scores = nullptr;
+    std::vector<std::pair<std::string, double>> out;
+    for (const std::string& f : features_) out.emplace_back(f, 0.0);
+    if (XGBoosterFeatureScore(booster_, R"({"importance_type":"total_gain"})", &count, &names,
+                              &dims, &shape, &scores) != 0) {
+      return out;
+    }
+    for (bst_ulong i = 0; i < count; ++i) {
+      // Unnamed features are "f<index>".
+      const std::string name = names[i];
+      if (name.size() > 1 && name[0] == 'f') {
+        const size_t index = std::strtoul(name.c_str() + 1, nullptr, 10);
+        if (index < out.size()) out[index].second = scores[i];
+      }
+    }
+    return out;
+  }
+
+ private:
+  static std::string Text(double value) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+  }
+
+  const std::vector<std::string> features_;
+  const std::map<std::string, double> params_;
+  const std::string objective_;
+  BoosterHandle booster_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Model>> MakeXGBoostModel(const ModelSpec& spec) {
+  if (spec.features.empty()) return Status::InvalidArgument("xgboost: declare its features");
+  std::map<std::string, double> params;
+  std::string accepted;
+  for (const NumericParam& param : kNumeric) {
+    params[param.name] = param.fallback;
+    accepted += (accepted.empty() ? "" : ", ") + std::string(param.name);
+  }
+  for (const auto& [name, value] : spec.params) {
+    const NumericParam* known = nullptr;
+    for (const NumericParam& param : kNumeric) known = name == param.name ? &param : known;
+    if (known == nullptr) {
+      return Status::InvalidArgument("xgboost: unknown parameter '" + name +
+                                     "' (accepted: " + accepted + ", objective)");
+    }
+    if (!(value >= known->min && value <= known->max)) {
+      return Status::InvalidArgument("xgboost: " + name + " must be in [" +
+                                     std::to_string(known->min) + ", " +
+                                     std::to_string(known->max) + "]");
+    }
+    params[name] = value;
+  }
+  std::string objective = "reg:squarederror";
+  for (const auto& [name, value] : spec.text_params) {
+    if (name != "objective" || !kObjectives.contains(value)) {
+      return Status::InvalidArgument("xgboost: '" + name + ": " + value +
+                                     "' is not accepted (objective: reg:squarederror, "
+                                     "reg:absoluteerror, reg:pseudohubererror, binary:logistic)");
+    }
+    objective = value;
+  }
+  return std::unique_ptr<Model>(
+      std::make_unique<XGBoostModel>(spec.features, std::move(params), std::move(objective)));
+}
+
+Result<std::unique_ptr<Model>> LoadXGBoostModel(const ModelBytesReader& saved) {
+  std::map<std::string, double> params;
+  for (const NumericParam& param : kNumeric) {
+    RTML_ASSIGN_OR_RETURN(params[param.name], saved.Number(param.name));
+  }
+  RTML_ASSIGN_OR_RETURN(std::string objective, saved.Text("objective"));
+  RTML_ASSIGN_OR_RETURN(const std::string json, saved.Text("model_json"));
+  auto model =
+      std::make_unique<XGBoostModel>(saved.features(), std::move(params), std::move(objective));
+  RTML_RETURN_IF_ERROR(model->LoadJson(json));
+  return std::unique_ptr<Model>(std::move(model));
+}
+
+}  // namespace rtml::ml
