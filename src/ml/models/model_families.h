@@ -22,5 +22,8 @@ Result<std::unique_ptr<Model>> LoadLinearModel(const ModelBytesReader& saved);
 // xgboost: gradient-boosted trees through XGBoost's C API.
 Result<std::unique_ptr<Model>> MakeXGBoostModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> LoadXGBoostModel(const ModelBytesReader& saved);
+// XGBoost's own prediction of `row` through the library, which the model's Predict
+// (its own tree walk) must equal bit for bit. InvalidArgument if not an xgboost model.
+Result<double> XGBoostLibraryPredict(const Model& model, std::span<const double> row);
 
 }  // namespace rtml::ml
