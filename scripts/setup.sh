@@ -17,7 +17,7 @@ packages=(
   libsqlite3-dev                             # embedded feature store (offline and online)
   postgresql libpq-dev                       # offline feature store at scale; tests start a server
   redis-server libhiredis-dev                # online feature store at scale; tests start a server
-  libeigen3-dev libxgboost-dev               # linear models, gradient-boosted trees
+  libeigen3-dev libxgboost-dev xgboost       # linear models, gradient-boosted trees (+ CLI)
   ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )

@@ -39,6 +39,13 @@ std::string ModelTypes();
 // unknown or out of range, with what is accepted.
 Result<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec);
 
+// An XGBoost model trained elsewhere, as XGBoost's JSON (`save_model("m.json")`, or the
+// `xgboost` CLI's model_out with a .json name), reading `features` in the order the
+// model's columns were trained on. InvalidArgument if the JSON names its features
+// otherwise; Corruption if it is not a gbtree model.
+Result<std::unique_ptr<Model>> ImportXGBoostJson(std::string_view json,
+                                                 std::vector<std::string> features);
+
 // A model saved with Model::Save(). Corruption for bytes that are not one.
 Result<std::unique_ptr<Model>> LoadModel(std::string_view bytes);
 

@@ -287,12 +287,15 @@ class XGBoostModel final : public Model {
   }
 
   Status LoadJson(std::string_view json) {
-    if (booster_ == nullptr && XGBoosterCreate(nullptr, 0, &booster_) != 0)
+    // Ours first: it says what is wrong with a file that is not a gbtree model.
+    RTML_RETURN_IF_ERROR(trees_.Parse(json));
+    if (booster_ == nullptr && XGBoosterCreate(nullptr, 0, &booster_) != 0) {
       return XgbError("booster");
+    }
     if (XGBoosterLoadModelFromBuffer(booster_, json.data(), json.size()) != 0) {
       return XgbError("load");
     }
-    return trees_.Parse(json);
+    return Status::Ok();
   }
 
   std::vector<std::pair<std::string, double>> FeatureImportance() const override {
@@ -372,6 +375,30 @@ Result<double> XGBoostLibraryPredict(const Model& model, std::span<const double>
   const auto* xgb = dynamic_cast<const XGBoostModel*>(&model);
   if (xgb == nullptr) return Status::InvalidArgument("not an xgboost model");
   return xgb->LibraryPredict(row);
+}
+
+Result<std::unique_ptr<Model>> ImportXGBoostJson(std::string_view json,
+                                                 std::vector<std::string> features) {
+  if (features.empty()) return Status::InvalidArgument("xgboost import: name the model's features");
+  simdjson::dom::parser parser;
+  const simdjson::padded_string padded(json);
+  simdjson::dom::array names;
+  if (parser.parse(padded)["learner"]["feature_names"].get_array().get(names) ==
+          simdjson::SUCCESS &&
+      names.size() > 0) {
+    std::vector<std::string> stored;
+    for (simdjson::dom::element name : names) stored.emplace_back(name.get_string().value_unsafe());
+    if (stored != features) {
+      return Status::InvalidArgument(
+          "xgboost import: the model was trained on other features than those given");
+    }
+  }
+  std::map<std::string, double> params;
+  for (const NumericParam& param : kNumeric) params[param.name] = param.fallback;
+  auto model =
+      std::make_unique<XGBoostModel>(std::move(features), std::move(params), "reg:squarederror");
+  RTML_RETURN_IF_ERROR(model->LoadJson(json));
+  return std::unique_ptr<Model>(std::move(model));
 }
 
 Result<std::unique_ptr<Model>> LoadXGBoostModel(const ModelBytesReader& saved) {

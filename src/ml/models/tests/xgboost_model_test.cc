@@ -3,6 +3,8 @@
 // predictions.
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include <gmock/gmock.h>
@@ -121,6 +123,52 @@ TEST(XGBoostModelTest, BadParametersAreClearErrors) {
   ASSERT_OK_AND_ASSIGN(auto model, MakeModel({.type = "xgboost", .features = {"a", "b"}}));
   EXPECT_THAT(model->Fit(Nonlinear(10, 6), Dataset{}).message(),
               HasSubstr("the rows have 3 features, the model reads 2"));
+}
+
+}  // namespace
+}  // namespace rtml::ml
+
+namespace rtml::ml {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A model trained elsewhere - by Debian's `xgboost` command-line tool - imported from
+// its JSON predicts what that tool predicts, to the float.
+TEST(XGBoostImportTest, ModelTrainedByTheXGBoostToolPredictsAsTheToolDoes) {
+  rtml::testing::TempDir dir;
+  const Dataset data = Nonlinear(800, 9);
+  {
+    std::ofstream csv(dir.str() + "/train.csv");
+    csv.precision(17);
+    for (size_t i = 0; i < data.rows(); ++i) {
+      csv << data.y[i] << ',' << data.Row(i)[0] << ',' << data.Row(i)[1] << ',' << data.Row(i)[2]
+          << '\n';
+    }
+    std::ofstream(dir.str() + "/train.conf")
+        << "booster = gbtree\nobjective = reg:squarederror\nnum_round = 50\nmax_depth = 4\n"
+           "data = \"train.csv?format=csv&label_column=0\"\nmodel_out = model.json\n";
+    std::ofstream(dir.str() + "/pred.conf")
+        << "task = pred\nmodel_in = model.json\n"
+           "test:data = \"train.csv?format=csv&label_column=0\"\nname_pred = pred.txt\n";
+  }
+  for (const char* conf : {"train.conf", "pred.conf"}) {
+    const auto run = rtml::testing::RunCommand("cd " + dir.str() + " && xgboost " + conf + " 2>&1");
+    ASSERT_EQ(run.exit_code, 0) << "Debian's xgboost tool (apt-get install xgboost): " << run.out;
+  }
+  std::ifstream json_file(dir.str() + "/model.json");
+  const std::string json((std::istreambuf_iterator<char>(json_file)), {});
+  ASSERT_OK_AND_ASSIGN(auto model, ImportXGBoostJson(json, {"a", "b", "c"}));
+  std::ifstream predictions(dir.str() + "/pred.txt");
+  std::string line;
+  size_t i = 0;
+  for (; std::getline(predictions, line); ++i) {
+    ASSERT_LT(i, data.rows());
+    EXPECT_EQ(static_cast<float>(model->Predict(data.Row(i))), std::strtof(line.c_str(), nullptr))
+        << "row " << i;
+  }
+  EXPECT_EQ(i, data.rows());
+  EXPECT_THAT(ImportXGBoostJson("{}", {"a"}).status().message(), HasSubstr("not a gbtree model"));
 }
 
 }  // namespace
