@@ -18,6 +18,7 @@ packages=(
   postgresql libpq-dev                       # offline feature store at scale; tests start a server
   redis-server libhiredis-dev                # online feature store at scale; tests start a server
   libeigen3-dev libxgboost-dev xgboost       # linear models, gradient-boosted trees (+ CLI)
+  libtorch-dev                               # TorchScript networks (RTML_WITH_TORCH, on by default)
   ca-certificates                            # TLS; fetching TA-Lib, the indicator tests' oracle
   clang-format
 )

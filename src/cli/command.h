@@ -41,6 +41,8 @@ const Command& IngestCommand();
 const Command& BackfillCommand();
 const Command& PipelineCommand();
 const Command& FeaturesCommand();
+const Command& ModelsCommand();
+const Command& TrainCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

@@ -30,6 +30,9 @@ struct Dataset {
   Dataset Slice(size_t begin, size_t end) const;
   // The column of feature `name`, or -1.
   int FeatureIndex(std::string_view name) const;
+  // The same rows with only the features `names`, in that order. InvalidArgument
+  // naming a feature the rows do not have.
+  Result<Dataset> Select(const std::vector<std::string>& names) const;
 
   // Ok, or InvalidArgument naming the first problem: buffers of different lengths,
   // a NaN or infinite feature or target (with its row and feature), times that go

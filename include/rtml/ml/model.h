@@ -1,13 +1,15 @@
 // Model: what every model type offers training and serving - fit on a dataset,
 // update with new rows where the type can, predict one row or a batch, save to bytes
 // and load back (bit-exact predictions after a round trip), and feature importance
-// where it is defined. Models are made from a declarative spec (model_spec.h); no
-// code a user hands in is ever executed.
+// where it is defined. Models are made from a declarative spec (model_spec.h). The
+// only user-supplied program ever run is a TorchScript module's forward, inside
+// libtorch's interpreter (tensor operations, no Python, no system access).
 //
 // Threads: Predict and PredictBatch from any number of threads on a fitted model;
 // Fit and Update on one thread, with no predictions meanwhile.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +22,15 @@
 
 namespace rtml::ml {
 
+// What a model trained in epochs (networks) reports after each one.
+struct EpochReport {
+  int epoch = 0;  // 1-based
+  int epochs = 0;
+  double train_loss = 0;
+  double validation_loss = 0;  // NaN without validation rows
+};
+using EpochObserver = std::function<void(const EpochReport&)>;
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -28,6 +39,20 @@ class Model {
   virtual std::string_view type() const = 0;
   // The features it reads, in the order Predict expects them.
   virtual const std::vector<std::string>& feature_names() const = 0;
+
+  // 0 for a regression model; the number of classes (labels 0 .. classes-1) for a
+  // classifier, whose Predict is the probability of class 1 when there are two
+  // classes and the predicted class when there are more (as XGBoost's binary:logistic
+  // and multi:softmax).
+  virtual int classes() const { return 0; }
+  // The class a classifier's prediction stands for. REQUIRES: classes() >= 2.
+  int ClassOf(double prediction) const {
+    return classes() == 2 ? (prediction >= 0.5 ? 1 : 0) : static_cast<int>(prediction);
+  }
+
+  // Models trained in epochs call `observer` after each one during Fit; others
+  // ignore it.
+  virtual void ObserveEpochs(EpochObserver /*observer*/) {}
 
   // Fits on `train`; `validation` (may be empty) is for early stopping where the type
   // has it. InvalidArgument for data it cannot fit (no rows, missing features).

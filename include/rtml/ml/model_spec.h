@@ -1,7 +1,7 @@
 // ModelSpec: a model as data - its type, the features it reads and its
 // hyperparameters - from YAML or JSON, checked before anything is fitted. Making a
 // model from a spec, and loading a saved one, is the only way models come to be:
-// nothing a user hands in is executed.
+// nothing a user hands in is executed but a TorchScript module's tensor program.
 //
 //   type: ridge                       # see ModelTypes()
 //   features: [close, rsi_14, ema_21]
@@ -42,9 +42,20 @@ Result<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec);
 // An XGBoost model trained elsewhere, as XGBoost's JSON (`save_model("m.json")`, or the
 // `xgboost` CLI's model_out with a .json name), reading `features` in the order the
 // model's columns were trained on. InvalidArgument if the JSON names its features
-// otherwise; Corruption if it is not a gbtree model.
+// otherwise; Corruption if it is not a gbtree model; Unsupported for an objective we do
+// not predict exactly as XGBoost does (e.g. multi:softprob, count:poisson).
 Result<std::unique_ptr<Model>> ImportXGBoostJson(std::string_view json,
                                                  std::vector<std::string> features);
+
+// A network trained elsewhere, as a TorchScript file (torch.jit.script or trace, then
+// save), used as it is: forward(x) takes a float Tensor[batch, features] of the raw
+// `features`, in that order, and returns Tensor[batch] or [batch, 1] for regression
+// (`classes` 0), or [batch, classes] logits for a classifier (see Model::classes()).
+// InvalidArgument, with libtorch's reason, if it cannot be loaded or its forward fails
+// on such a batch; Unsupported if rtml was built without libtorch.
+Result<std::unique_ptr<Model>> ImportTorchScript(std::string_view module,
+                                                 std::vector<std::string> features,
+                                                 int classes = 0);
 
 // A model saved with Model::Save(). Corruption for bytes that are not one.
 Result<std::unique_ptr<Model>> LoadModel(std::string_view bytes);

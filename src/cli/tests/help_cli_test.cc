@@ -28,13 +28,16 @@ std::vector<std::pair<std::string, const Command*>> AllCommands() {
 TEST(HelpCliTest, RegistryHasEveryCommand) {
   std::vector<std::string> paths;
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
-  EXPECT_EQ(paths, (std::vector<std::string>{
-                       "topics",        "topics list",      "topics create",   "topics describe",
-                       "topics delete", "produce",          "consume",         "ingest",
-                       "backfill",      "replay",           "pipeline",        "pipeline run",
-                       "features",      "features compute", "features list",   "features describe",
-                       "features get",  "features export",  "features verify", "features serve",
-                       "exchange-sim"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{
+                "topics",          "topics list",      "topics create",   "topics describe",
+                "topics delete",   "produce",          "consume",         "ingest",
+                "backfill",        "replay",           "pipeline",        "pipeline run",
+                "features",        "features compute", "features list",   "features describe",
+                "features get",    "features export",  "features verify", "features serve",
+                "models",          "models list",      "models show",     "models promote",
+                "models rollback", "models delete",    "models export",   "models import",
+                "train",           "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

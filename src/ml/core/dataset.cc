@@ -30,6 +30,28 @@ int Dataset::FeatureIndex(std::string_view name) const {
   return -1;
 }
 
+Result<Dataset> Dataset::Select(const std::vector<std::string>& names) const {
+  if (names == feature_names) return *this;
+  std::vector<size_t> columns;
+  for (const std::string& name : names) {
+    const int column = FeatureIndex(name);
+    if (column < 0) {
+      std::string known;
+      for (const std::string& have : feature_names) known += (known.empty() ? "" : ", ") + have;
+      return Status::InvalidArgument("no feature '" + name + "' in the data (it has " + known +
+                                     ")");
+    }
+    columns.push_back(static_cast<size_t>(column));
+  }
+  Dataset out{.feature_names = names, .y = y, .time_ms = time_ms};
+  out.x.reserve(rows() * names.size());
+  for (size_t r = 0; r < rows(); ++r) {
+    const std::span<const double> row = Row(r);
+    for (size_t column : columns) out.x.push_back(row[column]);
+  }
+  return out;
+}
+
 Status Dataset::Validate() const {
   if (x.size() != rows() * features() || time_ms.size() != rows()) {
     return Status::InvalidArgument("dataset: " + std::to_string(rows()) + " targets, " +

@@ -12,9 +12,11 @@ struct Family {
 
 const std::vector<Family>& Families() {
   static const std::vector<Family> families = {
-      {{"last_value", "moving_average", "mean"}, MakeBaselineModel, LoadBaselineModel},
+      {{"last_value", "moving_average", "mean", "majority"}, MakeBaselineModel, LoadBaselineModel},
       {{"least_squares", "ridge", "lasso", "huber"}, MakeLinearModel, LoadLinearModel},
       {{"xgboost"}, MakeXGBoostModel, LoadXGBoostModel},
+      {{"torchscript"}, MakeTorchModel, LoadTorchModel},
+      {{"logistic"}, MakeClassificationModel, LoadClassificationModel},
   };
   return families;
 }

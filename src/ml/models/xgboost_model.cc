@@ -1,6 +1,7 @@
 // XGBoost through its C API. Training converts the features to float (XGBoost's
 // own precision); a saved model is XGBoost's JSON, so it loads back (here or in any
 // XGBoost) to the same trees and the same predictions.
+#include "class_labels.h"
 #include "model_families.h"
 #include "rtml/core/log.h"
 
@@ -59,15 +60,20 @@ constexpr NumericParam kNumeric[] = {{"n_estimators", 200, 1, 100000},
                                      {"early_stopping_rounds", 0, 0, 1e6},
                                      {"seed", 0, 0, 2147483647},
                                      {"nthread", 2, 1, 256}};
-const std::set<std::string> kObjectives = {"reg:squarederror", "reg:absoluteerror",
-                                           "reg:pseudohubererror", "binary:logistic"};
+const std::set<std::string, std::less<>> kObjectives = {"reg:squarederror", "reg:absoluteerror",
+                                                        "reg:pseudohubererror", "binary:logistic",
+                                                        "multi:softmax"};
+constexpr const char* kObjectiveList =
+    "reg:squarederror, reg:absoluteerror, reg:pseudohubererror, binary:logistic, multi:softmax";
 
 // The trees of a booster, read from XGBoost's JSON, evaluated here: Predict is then a
 // walk down 200 small arrays (a few µs) instead of a call into the library that parses
 // a JSON config every time (~50 µs), and it is safe from any thread. It computes as
 // XGBoost's CPU predictor does - features as float, `value < split` goes left, a
 // missing (NaN) value goes the default way, leaf values added in float in tree order
-// to the base margin - so the results are bit-identical (tested).
+// to the base margin - so the results are bit-identical (tested). For multi:softmax
+// each class has its own trees (the JSON's tree_info gives each tree's class) and its
+// own margin, and the prediction is the class of the largest, the first of equals.
 class TreeEnsemble {
  public:
   Status Parse(std::string_view json) {
@@ -84,11 +90,42 @@ class TreeEnsemble {
         root["learner"]["gradient_booster"]["model"]["trees"].get_array().get(trees)) {
       return Status::Corruption("xgboost model JSON: not a gbtree model");
     }
+    if (!kObjectives.contains(objective)) {
+      return Status::Unsupported("xgboost model JSON: objective " + std::string(objective) +
+                                 " is not supported (supported: " + kObjectiveList + ")" +
+                                 (objective == "multi:softprob"
+                                      ? "; multi:softmax gives the same trees and the class"
+                                      : ""));
+    }
+    // Absent before multi-class models: one group of trees.
+    std::string_view num_class_text;
+    if (root["learner"]["learner_model_param"]["num_class"].get_string().get(num_class_text)) {
+      num_class_text = "0";
+    }
+    const long num_class = std::strtol(std::string(num_class_text).c_str(), nullptr, 10);
+    if (num_class < 0 || num_class > kMaxClasses ||
+        (objective == "multi:softmax") != (num_class >= 2)) {
+      return Status::Corruption("xgboost model JSON: num_class " + std::string(num_class_text) +
+                                " does not fit objective " + std::string(objective));
+    }
+    const size_t groups = num_class >= 2 ? static_cast<size_t>(num_class) : 1;
+    std::vector<int64_t> tree_info;
+    if (groups > 1) {
+      RTML_RETURN_IF_ERROR(ReadNumbers(root["learner"]["gradient_booster"]["model"].value_unsafe(),
+                                       "tree_info", tree_info));
+      if (tree_info.size() != trees.size()) {
+        return Status::Corruption("xgboost model JSON: tree_info does not give every tree's class");
+      }
+    }
     const float base = std::strtof(std::string(base_text).c_str(), nullptr);
+    objective_ = objective;
+    classes_ =
+        objective == "binary:logistic" ? 2 : static_cast<int>(num_class >= 2 ? num_class : 0);
     logistic_ = objective == "binary:logistic";
     base_margin_ = logistic_ ? -std::log(1.0f / base - 1.0f) : base;
     nodes_.clear();
-    roots_.clear();
+    roots_.assign(groups, {});
+    size_t tree_index = 0;
     std::vector<int64_t> left, right, feature, default_left;
     std::vector<double> value;
     for (simdjson::dom::element tree : trees) {
@@ -104,7 +141,14 @@ class TreeEnsemble {
       }
       // All trees in one array, children as absolute indices: fewer cache misses.
       const int32_t first = static_cast<int32_t>(nodes_.size());
-      roots_.push_back(first);
+      const int64_t group = groups > 1 ? tree_info[tree_index] : 0;
+      if (group < 0 || group >= static_cast<int64_t>(groups)) {
+        return Status::Corruption("xgboost model JSON: tree " + std::to_string(tree_index) +
+                                  " belongs to class " + std::to_string(group) + " of " +
+                                  std::to_string(groups));
+      }
+      roots_[static_cast<size_t>(group)].push_back(first);
+      ++tree_index;
       for (size_t i = 0; i < count; ++i) {
         const bool leaf = left[i] == -1;
         nodes_.push_back({.left = leaf ? -1 : first + static_cast<int32_t>(left[i]),
@@ -118,8 +162,32 @@ class TreeEnsemble {
   }
 
   double Predict(std::span<const double> row) const {
+    if (roots_.size() == 1) {
+      const float sum = Margin(row, roots_[0]);
+      if (logistic_) return 1.0f / (1.0f + std::exp(-sum));
+      return sum;
+    }
+    size_t best = 0;
+    float best_margin = Margin(row, roots_[0]);
+    for (size_t group = 1; group < roots_.size(); ++group) {
+      const float margin = Margin(row, roots_[group]);
+      if (margin > best_margin) {
+        best = group;
+        best_margin = margin;
+      }
+    }
+    return static_cast<double>(best);
+  }
+
+  const std::string& objective() const { return objective_; }
+  // 2 for binary:logistic, num_class for multi:softmax, else 0.
+  int classes() const { return classes_; }
+
+ private:
+  // The base margin plus the leaves `row` reaches in `roots`, in tree order.
+  float Margin(std::span<const double> row, const std::vector<int32_t>& roots) const {
     float sum = base_margin_;
-    for (const int32_t root : roots_) {
+    for (const int32_t root : roots) {
       const Node* node = &nodes_[static_cast<size_t>(root)];
       while (node->left != -1) {
         const float x = static_cast<float>(row[static_cast<size_t>(node->feature)]);
@@ -131,11 +199,9 @@ class TreeEnsemble {
       }
       sum += node->value;
     }
-    if (logistic_) return 1.0f / (1.0f + std::exp(-sum));
     return sum;
   }
 
- private:
   struct Node {
     int32_t left;  // -1: a leaf
     int32_t right;
@@ -163,24 +229,30 @@ class TreeEnsemble {
   }
 
   std::vector<Node> nodes_;
-  std::vector<int32_t> roots_;
+  std::vector<std::vector<int32_t>> roots_;  // per class (one group if not multi-class)
   float base_margin_ = 0;
   bool logistic_ = false;
+  std::string objective_;
+  int classes_ = 0;
 };
 
 class XGBoostModel final : public Model {
  public:
   XGBoostModel(std::vector<std::string> features, std::map<std::string, double> params,
-               std::string objective)
+               std::string objective, int num_class)
       : features_(std::move(features)),
         params_(std::move(params)),
-        objective_(std::move(objective)) {}
+        objective_(std::move(objective)),
+        num_class_(num_class) {}
   ~XGBoostModel() override {
     if (booster_ != nullptr) XGBoosterFree(booster_);
   }
 
   std::string_view type() const override { return "xgboost"; }
   const std::vector<std::string>& feature_names() const override { return features_; }
+  int classes() const override {
+    return objective_ == "binary:logistic" ? 2 : objective_ == "multi:softmax" ? num_class_ : 0;
+  }
 
   Status Fit(const Dataset& train, const Dataset& validation) override {
     RTML_RETURN_IF_ERROR(train.Validate());
@@ -190,9 +262,17 @@ class XGBoostModel final : public Model {
                                      " features, the model reads " +
                                      std::to_string(features_.size()));
     }
+    const bool early = params_.at("early_stopping_rounds") > 0 && validation.rows() > 0;
+    // XGBoost refuses such labels too, but without naming the row.
+    if (classes() > 0) {
+      RTML_RETURN_IF_ERROR(CountClasses(train, classes(), "xgboost " + objective_).status());
+      if (early) {
+        RTML_RETURN_IF_ERROR(
+            CountClasses(validation, classes(), "xgboost " + objective_ + " validation").status());
+      }
+    }
     Matrix dtrain, dvalid;
     RTML_RETURN_IF_ERROR(MakeMatrix(train, dtrain));
-    const bool early = params_.at("early_stopping_rounds") > 0 && validation.rows() > 0;
     if (early) RTML_RETURN_IF_ERROR(MakeMatrix(validation, dvalid));
     if (booster_ != nullptr) XGBoosterFree(booster_);
     booster_ = nullptr;
@@ -203,6 +283,7 @@ class XGBoostModel final : public Model {
     };
     const auto number = [&](const char* name) { return Text(params_.at(name)); };
     RTML_RETURN_IF_ERROR(set("objective", objective_));
+    if (objective_ == "multi:softmax") RTML_RETURN_IF_ERROR(set("num_class", Text(num_class_)));
     RTML_RETURN_IF_ERROR(set("max_depth", number("max_depth")));
     RTML_RETURN_IF_ERROR(set("eta", number("learning_rate")));
     RTML_RETURN_IF_ERROR(set("subsample", number("subsample")));
@@ -289,6 +370,8 @@ class XGBoostModel final : public Model {
   Status LoadJson(std::string_view json) {
     // Ours first: it says what is wrong with a file that is not a gbtree model.
     RTML_RETURN_IF_ERROR(trees_.Parse(json));
+    objective_ = trees_.objective();
+    num_class_ = trees_.classes();
     if (booster_ == nullptr && XGBoosterCreate(nullptr, 0, &booster_) != 0) {
       return XgbError("booster");
     }
@@ -329,7 +412,8 @@ class XGBoostModel final : public Model {
 
   const std::vector<std::string> features_;
   const std::map<std::string, double> params_;
-  const std::string objective_;
+  std::string objective_;  // from the spec, or the loaded JSON
+  int num_class_;          // multi:softmax's classes
   BoosterHandle booster_ = nullptr;
   TreeEnsemble trees_;
 };
@@ -344,12 +428,21 @@ Result<std::unique_ptr<Model>> MakeXGBoostModel(const ModelSpec& spec) {
     params[param.name] = param.fallback;
     accepted += (accepted.empty() ? "" : ", ") + std::string(param.name);
   }
+  int num_class = 0;
   for (const auto& [name, value] : spec.params) {
+    if (name == "num_class") {
+      if (!(value >= 2 && value <= kMaxClasses && value == std::floor(value))) {
+        return Status::InvalidArgument("xgboost: num_class must be a whole number in [2, " +
+                                       std::to_string(kMaxClasses) + "]");
+      }
+      num_class = static_cast<int>(value);
+      continue;
+    }
     const NumericParam* known = nullptr;
     for (const NumericParam& param : kNumeric) known = name == param.name ? &param : known;
     if (known == nullptr) {
       return Status::InvalidArgument("xgboost: unknown parameter '" + name +
-                                     "' (accepted: " + accepted + ", objective)");
+                                     "' (accepted: " + accepted + ", num_class, objective)");
     }
     if (!(value >= known->min && value <= known->max)) {
       return Status::InvalidArgument("xgboost: " + name + " must be in [" +
@@ -362,13 +455,21 @@ Result<std::unique_ptr<Model>> MakeXGBoostModel(const ModelSpec& spec) {
   for (const auto& [name, value] : spec.text_params) {
     if (name != "objective" || !kObjectives.contains(value)) {
       return Status::InvalidArgument("xgboost: '" + name + ": " + value +
-                                     "' is not accepted (objective: reg:squarederror, "
-                                     "reg:absoluteerror, reg:pseudohubererror, binary:logistic)");
+                                     "' is not accepted (objective: " + kObjectiveList + ")");
     }
     objective = value;
   }
-  return std::unique_ptr<Model>(
-      std::make_unique<XGBoostModel>(spec.features, std::move(params), std::move(objective)));
+  if (objective == "multi:softmax" && num_class == 0) {
+    return Status::InvalidArgument(
+        "xgboost: 'objective: multi:softmax' is not accepted (objective: multi:softmax needs "
+        "params num_class, the number of classes, 2 or more)");
+  }
+  if (num_class != 0 && objective != "multi:softmax") {
+    return Status::InvalidArgument("xgboost: num_class is for objective multi:softmax only, not " +
+                                   objective);
+  }
+  return std::unique_ptr<Model>(std::make_unique<XGBoostModel>(spec.features, std::move(params),
+                                                               std::move(objective), num_class));
 }
 
 Result<double> XGBoostLibraryPredict(const Model& model, std::span<const double> row) {
@@ -395,8 +496,9 @@ Result<std::unique_ptr<Model>> ImportXGBoostJson(std::string_view json,
   }
   std::map<std::string, double> params;
   for (const NumericParam& param : kNumeric) params[param.name] = param.fallback;
+  // The objective and classes are the JSON's (LoadJson).
   auto model =
-      std::make_unique<XGBoostModel>(std::move(features), std::move(params), "reg:squarederror");
+      std::make_unique<XGBoostModel>(std::move(features), std::move(params), "reg:squarederror", 0);
   RTML_RETURN_IF_ERROR(model->LoadJson(json));
   return std::unique_ptr<Model>(std::move(model));
 }
@@ -409,7 +511,7 @@ Result<std::unique_ptr<Model>> LoadXGBoostModel(const ModelBytesReader& saved) {
   RTML_ASSIGN_OR_RETURN(std::string objective, saved.Text("objective"));
   RTML_ASSIGN_OR_RETURN(const std::string json, saved.Text("model_json"));
   auto model =
-      std::make_unique<XGBoostModel>(saved.features(), std::move(params), std::move(objective));
+      std::make_unique<XGBoostModel>(saved.features(), std::move(params), std::move(objective), 0);
   RTML_RETURN_IF_ERROR(model->LoadJson(json));
   return std::unique_ptr<Model>(std::move(model));
 }

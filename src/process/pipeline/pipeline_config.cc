@@ -7,88 +7,23 @@
 #include <sstream>
 
 #include "rtml/core/duration.h"
+#include "rtml/core/yaml_fields.h"
 #include "rtml/process/indicators/indicator.h"
 #include "rtml/stream/topic.h"
 
 namespace rtml::process {
 namespace {
 
-// Reads one YAML mapping, remembering which keys were used so that a misspelt key
-// is an error instead of a silently ignored setting.
-class Fields {
- public:
-  Fields(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
+using rtml::YamlFields;
 
-  const std::string& path() const { return path_; }
-  // "<path>.<key>: <problem>"; at the top level (path "file:") "file: key: problem".
-  Status Error(std::string_view key, std::string_view problem) const {
-    const std::string_view join = path_.ends_with(':') ? " " : ".";
-    return Status::InvalidArgument(path_ + std::string(join) + std::string(key) + ": " +
-                                   std::string(problem));
+// A topic name, checked as the brokers will.
+Result<std::string> Topic(YamlFields& f, const std::string& key, std::string fallback) {
+  RTML_ASSIGN_OR_RETURN(std::string topic, f.String(key, std::move(fallback)));
+  if (Status valid = stream::ValidateTopicName(topic); !valid.ok()) {
+    return f.Error(key, valid.message());
   }
-
-  Result<std::string> String(const std::string& key, std::string fallback) {
-    used_.insert(key);
-    const YAML::Node value = node_[key];
-    if (!value) return fallback;
-    if (!value.IsScalar()) return Error(key, "expected a string");
-    return value.Scalar();
-  }
-  Result<std::string> Topic(const std::string& key, std::string fallback) {
-    RTML_ASSIGN_OR_RETURN(std::string topic, String(key, std::move(fallback)));
-    if (Status valid = stream::ValidateTopicName(topic); !valid.ok()) {
-      return Error(key, valid.message());
-    }
-    return topic;
-  }
-  Result<int64_t> DurationMs(const std::string& key, int64_t fallback) {
-    RTML_ASSIGN_OR_RETURN(const std::string text, String(key, ""));
-    if (text.empty()) return fallback;
-    Result<int64_t> ms = ParseDurationMs(text);
-    if (!ms.ok()) return Error(key, ms.status().message());
-    return *ms;
-  }
-  Result<bool> Bool(const std::string& key, bool fallback) {
-    RTML_ASSIGN_OR_RETURN(const std::string text, String(key, fallback ? "true" : "false"));
-    if (text == "true") return true;
-    if (text == "false") return false;
-    return Error(key, "expected true or false, not '" + text + "'");
-  }
-  // The raw value (for nested structures).
-  YAML::Node Node(const std::string& key) {
-    used_.insert(key);
-    return node_[key];
-  }
-
-  // A list of scalars; `fallback` when absent.
-  Result<std::vector<std::string>> List(const std::string& key, std::vector<std::string> fallback) {
-    used_.insert(key);
-    const YAML::Node value = node_[key];
-    if (!value) return fallback;
-    if (!value.IsSequence()) return Error(key, "expected a list, e.g. [a, b]");
-    std::vector<std::string> items;
-    for (size_t i = 0; i < value.size(); ++i) {
-      if (!value[i].IsScalar())
-        return Error(key + "[" + std::to_string(i) + "]", "expected a value");
-      items.push_back(value[i].Scalar());
-    }
-    return items;
-  }
-
-  // InvalidArgument naming the first key that no reader asked for.
-  Status NoOthers() const {
-    for (const auto& entry : node_) {
-      const std::string key = entry.first.as<std::string>();
-      if (!used_.contains(key)) return Error(key, "unknown setting");
-    }
-    return Status::Ok();
-  }
-
- private:
-  const YAML::Node node_;
-  const std::string path_;
-  std::set<std::string> used_;
-};
+  return topic;
+}
 
 Result<WindowSpec> ParseWindow(const std::string& text) {
   const size_t slash = text.find('/');
@@ -100,11 +35,11 @@ Result<WindowSpec> ParseWindow(const std::string& text) {
   return WindowSpec::Hopping(size, hop);
 }
 
-Result<CandlesStageOptions> ParseCandles(Fields& f) {
+Result<CandlesStageOptions> ParseCandles(YamlFields& f) {
   CandlesStageOptions o;
-  RTML_ASSIGN_OR_RETURN(o.input, f.Topic("input", o.input));
-  RTML_ASSIGN_OR_RETURN(o.output, f.Topic("output", o.output));
-  RTML_ASSIGN_OR_RETURN(o.dlq, f.Topic("dlq", o.dlq));
+  RTML_ASSIGN_OR_RETURN(o.input, Topic(f, "input", o.input));
+  RTML_ASSIGN_OR_RETURN(o.output, Topic(f, "output", o.output));
+  RTML_ASSIGN_OR_RETURN(o.dlq, Topic(f, "dlq", o.dlq));
   RTML_ASSIGN_OR_RETURN(const std::vector<std::string> windows,
                         f.List("windows", {"1s", "60s", "300s"}));
   o.aggregator.windows.clear();
@@ -130,11 +65,11 @@ Result<CandlesStageOptions> ParseCandles(Fields& f) {
   return o;
 }
 
-Result<FeaturesStageOptions> ParseFeatures(Fields& f) {
+Result<FeaturesStageOptions> ParseFeatures(YamlFields& f) {
   FeaturesStageOptions o;
-  RTML_ASSIGN_OR_RETURN(o.input, f.Topic("input", o.input));
-  RTML_ASSIGN_OR_RETURN(o.output, f.Topic("output", o.output));
-  RTML_ASSIGN_OR_RETURN(o.dlq, f.Topic("dlq", o.dlq));
+  RTML_ASSIGN_OR_RETURN(o.input, Topic(f, "input", o.input));
+  RTML_ASSIGN_OR_RETURN(o.output, Topic(f, "output", o.output));
+  RTML_ASSIGN_OR_RETURN(o.dlq, Topic(f, "dlq", o.dlq));
   RTML_ASSIGN_OR_RETURN(const std::vector<std::string> sizes, f.List("candle_seconds", {}));
   for (size_t i = 0; i < sizes.size(); ++i) {
     try {
@@ -156,10 +91,11 @@ Result<FeaturesStageOptions> ParseFeatures(Fields& f) {
   return o;
 }
 
-Result<StoreStageOptions> ParseStore(Fields& f, const std::vector<features::FeatureGroup>& groups) {
+Result<StoreStageOptions> ParseStore(YamlFields& f,
+                                     const std::vector<features::FeatureGroup>& groups) {
   StoreStageOptions o;
-  RTML_ASSIGN_OR_RETURN(o.input, f.Topic("input", o.input));
-  RTML_ASSIGN_OR_RETURN(o.dlq, f.Topic("dlq", o.dlq));
+  RTML_ASSIGN_OR_RETURN(o.input, Topic(f, "input", o.input));
+  RTML_ASSIGN_OR_RETURN(o.dlq, Topic(f, "dlq", o.dlq));
   RTML_ASSIGN_OR_RETURN(const std::string group, f.String("group", ""));
   std::string known;
   for (const features::FeatureGroup& declared : groups) {
@@ -201,7 +137,7 @@ std::vector<features::Column> FeatureRecordColumns(const FeaturesStageOptions& s
 }
 
 // A "name: type" mapping, in order.
-Result<std::vector<features::Column>> ParseColumns(Fields& f, const std::string& key) {
+Result<std::vector<features::Column>> ParseColumns(YamlFields& f, const std::string& key) {
   const YAML::Node node = f.Node(key);
   if (!node) return std::vector<features::Column>();
   if (!node.IsMap()) return f.Error(key, "expected name: type pairs, e.g. {price: double}");
@@ -216,7 +152,7 @@ Result<std::vector<features::Column>> ParseColumns(Fields& f, const std::string&
   return columns;
 }
 
-Result<features::FeatureGroup> ParseFeatureGroup(Fields& f,
+Result<features::FeatureGroup> ParseFeatureGroup(YamlFields& f,
                                                  const std::vector<StageConfig>& stages) {
   features::FeatureGroup group;
   RTML_ASSIGN_OR_RETURN(group.name, f.String("name", ""));
@@ -272,7 +208,7 @@ Result<features::FeatureGroup> ParseFeatureGroup(Fields& f,
 Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path,
                                const std::vector<features::FeatureGroup>& groups) {
   if (!node.IsMap()) return Status::InvalidArgument(path + ": expected a stage (a mapping)");
-  Fields f(node, path);
+  YamlFields f(node, path);
   StageConfig stage;
   RTML_ASSIGN_OR_RETURN(stage.name, f.String("name", ""));
   if (stage.name.empty()) return f.Error("name", "every stage needs a name");
@@ -321,15 +257,8 @@ OperatorFactory StageConfig::Factory() const {
 
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_view origin) {
   const std::string where(origin);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument(where + ": not YAML: " + e.what());
-  }
-  if (!root.IsMap())
-    return Status::InvalidArgument(where + ": expected a mapping with name and stages");
-  Fields f(root, where + ":");
+  RTML_ASSIGN_OR_RETURN(const YAML::Node root, LoadYamlMapping(yaml, where));
+  YamlFields f(root, where + ":");
   PipelineConfig config;
   RTML_ASSIGN_OR_RETURN(config.name, f.String("name", ""));
   if (config.name.empty()) return f.Error("name", "the pipeline needs a name");
@@ -355,7 +284,7 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_vi
   for (size_t g = 0; groups && g < groups.size(); ++g) {
     const std::string path = where + ": feature_groups[" + std::to_string(g) + "]";
     if (!groups[g].IsMap()) return Status::InvalidArgument(path + ": expected a mapping");
-    Fields group_fields(groups[g], path);
+    YamlFields group_fields(groups[g], path);
     RTML_ASSIGN_OR_RETURN(features::FeatureGroup group,
                           ParseFeatureGroup(group_fields, stream_stages));
     config.feature_groups.push_back(std::move(group));
