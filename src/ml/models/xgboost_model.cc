@@ -29,10 +29,13 @@ struct Matrix {
   }
 };
 
-Status MakeMatrix(const Dataset& data, Matrix& out) {
+// `threads` stays with the DMatrix: XGBoost builds its histogram index (most of the
+// first round) with it, so XGDMatrixCreateFromMat's 1 would serialise that step.
+Status MakeMatrix(const Dataset& data, int threads, Matrix& out) {
   std::vector<float> x(data.x.begin(), data.x.end());
-  if (XGDMatrixCreateFromMat(x.data(), data.rows(), data.features(),
-                             std::numeric_limits<float>::quiet_NaN(), &out.handle) != 0) {
+  if (XGDMatrixCreateFromMat_omp(x.data(), data.rows(), data.features(),
+                                 std::numeric_limits<float>::quiet_NaN(), &out.handle,
+                                 threads) != 0) {
     return XgbError("DMatrix");
   }
   std::vector<float> y(data.y.begin(), data.y.end());
@@ -272,8 +275,9 @@ class XGBoostModel final : public Model {
       }
     }
     Matrix dtrain, dvalid;
-    RTML_RETURN_IF_ERROR(MakeMatrix(train, dtrain));
-    if (early) RTML_RETURN_IF_ERROR(MakeMatrix(validation, dvalid));
+    const int threads = static_cast<int>(params_.at("nthread"));
+    RTML_RETURN_IF_ERROR(MakeMatrix(train, threads, dtrain));
+    if (early) RTML_RETURN_IF_ERROR(MakeMatrix(validation, threads, dvalid));
     if (booster_ != nullptr) XGBoosterFree(booster_);
     booster_ = nullptr;
     DMatrixHandle cache[] = {dtrain.handle};
