@@ -3,7 +3,8 @@
 # (no servers). A round trip through the durable log (file://); then a market: live
 # trades over the Kraken websocket from the local exchange simulator, candles and
 # features by the stream pipeline, kept in the feature store, read back online and as
-# a point-in-time training set. Run scripts/setup.sh first.
+# a point-in-time training set, and a training run against the baseline. Run
+# scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rtml=build/rtml
@@ -65,3 +66,17 @@ echo "== point-in-time training set (CSV): the header and the last 2 rows"
 $rtml features export market --format csv --store "$data/features" --output "$data/train.csv"
 head -1 "$data/train.csv"
 tail -2 "$data/train.csv"
+cat > "$data/train.yaml" <<'YAML'
+name: btc-close-2s
+data: {feature_group: market, where: {pair: BTC/USD, candle_seconds: 1}}
+target: {feature: close, ahead: 2s}
+candidates:
+  - {type: ridge, params: {alpha: 1}, search: {alpha: {low: 0.01, high: 100, log: true}}}
+search: {trials: 5}
+split: {validation: 0.25, test: 0.25}
+YAML
+echo "== train: ridge on BTC/USD's features, the close 2 s ahead, against 'the close stays'"
+echo "   (a few seconds of a random walk: expect the baseline gate to say why it registers nothing)"
+$rtml train --config "$data/train.yaml" --store "$data/features" --registry "$data/models" \
+  --promote production --quiet
+$rtml models list --registry "$data/models"

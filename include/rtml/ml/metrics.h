@@ -18,7 +18,8 @@ struct RegressionMetrics {
   double r2 = 0;    // 1 - SSE / SST; 0 when every actual is the same
   // Share of rows where the prediction moves from `reference` the way the actual did
   // (e.g. reference = the current close, for a price N seconds ahead); rows where the
-  // actual did not move are left out. NaN without a reference.
+  // actual did not move are left out, and a prediction of no move is never right (so
+  // "the price stays" scores 0). NaN without a reference.
   double directional_accuracy = 0;
 };
 

@@ -28,7 +28,9 @@ RegressionMetrics EvaluateRegression(std::span<const double> actual,
     }
     if (!reference.empty() && actual[i] != reference[i]) {
       ++moved;
-      right += (actual[i] > reference[i]) == (predicted[i] > reference[i]);
+      // A prediction of no move calls no direction: it is never right.
+      right += predicted[i] != reference[i] &&
+               (actual[i] > reference[i]) == (predicted[i] > reference[i]);
     }
   }
   const double n = static_cast<double>(actual.size());

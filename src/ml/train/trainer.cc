@@ -177,14 +177,15 @@ void Judge(const TrainPlan& plan, TrainOutcome& outcome) {
                               FormatNumber(MetricValue(outcome.baseline_test, plan.metric));
   outcome.accepted = model_loss < baseline_loss && improvement >= plan.margin;
   char share[64];
-  std::snprintf(share, sizeof share, "%.2f%%", 100 * improvement);
+  std::snprintf(share, sizeof share, "%.2f%% %s", 100 * std::abs(improvement),
+                improvement >= 0 ? "better" : "worse");
   if (outcome.accepted) {
-    outcome.verdict = best.spec.type + " accepted: " + figures + " (" + share + " better";
+    outcome.verdict = best.spec.type + " accepted: " + figures + " (" + share;
     if (plan.margin > 0) outcome.verdict += ", margin " + FormatNumber(100 * plan.margin) + "%";
     outcome.verdict += ")";
   } else {
     outcome.verdict = "nothing accepted: the best candidate, " + best.spec.type + ", has " +
-                      figures + " (" + share + " better; " +
+                      figures + " (" + share + "; " +
                       (plan.margin > 0 ? "the margin is " + FormatNumber(100 * plan.margin) + "%"
                                        : std::string("it must be better")) +
                       ")";

@@ -27,6 +27,8 @@ TEST(MetricsTest, RegressionAgainstHandComputedValues) {
   EXPECT_DOUBLE_EQ(m.directional_accuracy, 2 / 3.0);
   EXPECT_TRUE(std::isnan(EvaluateRegression(actual, predicted).directional_accuracy));
   EXPECT_THAT(FormatRegression(m), ::testing::HasSubstr("direction 66.7%"));
+  // Predicting no move ("the price stays") calls no direction, up or down.
+  EXPECT_DOUBLE_EQ(EvaluateRegression(actual, reference, reference).directional_accuracy, 0);
 }
 
 TEST(MetricsTest, PerfectAndConstantPredictions) {
