@@ -12,11 +12,13 @@
 #include "broker_flags.h"
 #include "command.h"
 #include "ensure_topic.h"
+#include "registry_flags.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
 #include "rtml/features/store_sink.h"
 #include "rtml/process/pipeline_config.h"
 #include "rtml/process/stage_runner.h"
+#include "rtml/serve/predict_operator.h"
 #include "run_with_status.h"
 #include "stop_signal.h"
 #include "store_flags.h"
@@ -35,6 +37,7 @@ void DefineRunFlags(FlagSet& flags) {
   flags.Value("checkpoint-interval", "DURATION", "how often state is checkpointed (default 1s)");
   AddBrokerFlags(flags);
   AddStoreFlags(flags);
+  AddRegistryFlags(flags);
 }
 
 struct RunArgs {
@@ -122,6 +125,29 @@ Result<process::OperatorFactory> StoreStageFactory(
       });
 }
 
+// A predict stage's operators share one model slot of the registry it opens.
+Result<process::OperatorFactory> PredictStageFactory(const ParsedFlags& flags,
+                                                     const process::PredictStageOptions& stage) {
+  const std::string dir = stage.registry.empty() ? RegistryDirFromFlags(flags) : stage.registry;
+  RTML_ASSIGN_OR_RETURN(std::shared_ptr<ml::ModelRegistry> registry, ml::ModelRegistry::Open(dir));
+  serve::ModelSlotOptions slot_options{
+      .name = stage.model,
+      .alias = stage.alias,
+      .baseline = {.type = "last_value",
+                   .features = {stage.baseline_feature},
+                   .text_params = {{"feature", stage.baseline_feature}}}};
+  if (stage.version > 0) slot_options.pinned = stage.version;
+  RTML_ASSIGN_OR_RETURN(std::shared_ptr<serve::ModelSlot> slot,
+                        serve::ModelSlot::Make(std::move(registry), std::move(slot_options)));
+  const serve::PredictOptions options{.slot = std::move(slot),
+                                      .output_topic = stage.output,
+                                      .dead_letter_topic = stage.dlq,
+                                      .where = stage.where,
+                                      .horizon_ms = stage.horizon_ms};
+  return process::OperatorFactory(
+      [options](int32_t) { return serve::MakePredictOperator(options); });
+}
+
 ExitStatus Run(const Invocation& invocation) {
   Result<RunArgs> args = ArgsFromFlags(invocation.flags);
   if (!args.ok()) return ExitStatus::FromInputStatus(args.status());
@@ -143,6 +169,10 @@ ExitStatus Run(const Invocation& invocation) {
     if (const auto* store_stage = std::get_if<process::StoreStageOptions>(&stage->options)) {
       Result<process::OperatorFactory> made =
           StoreStageFactory(invocation.flags, *store_stage, stores, &stopping);
+      if (!made.ok()) return ExitStatus::Failure(made.status().WithContext("stage " + stage->name));
+      factory = std::move(*made);
+    } else if (const auto* predict = std::get_if<process::PredictStageOptions>(&stage->options)) {
+      Result<process::OperatorFactory> made = PredictStageFactory(invocation.flags, *predict);
       if (!made.ok()) return ExitStatus::Failure(made.status().WithContext("stage " + stage->name));
       factory = std::move(*made);
     } else {
@@ -211,19 +241,21 @@ constexpr Command kSubcommands[] = {
     {.name = "run",
      .summary = "Run a pipeline's stages between topics",
      .usage = "rtml pipeline run CONFIG.yaml [flags]",
-     .description = "Runs the stages the YAML config declares (candles from trades, features from\n"
-                    "candles, the feature store from features) on either broker backend. Each\n"
-                    "stage checkpoints its state with the input offsets it reflects; a pipeline\n"
-                    "that is stopped or killed resumes from its checkpoints when run again, and\n"
-                    "outputs it had already written are not written twice (a store stage's writes\n"
-                    "are upserts: written again, they change nothing). Records a stage cannot use\n"
-                    "go to its dead-letter topic with the reason. Several processes running the\n"
-                    "same stage (--stage) share its input partitions through a consumer group; a\n"
-                    "partition that moves brings its state along. On a terminal a status line\n"
-                    "shows records in and out.\n"
-                    "\n"
-                    "Config: see docs/pipeline-config.md; unknown settings and feature names are\n"
-                    "rejected before anything runs.",
+     .description =
+         "Runs the stages the YAML config declares (candles from trades, features from\n"
+         "candles, the feature store from features, predictions from features with a\n"
+         "model of the registry, swapped without a restart when its alias moves) on\n"
+         "either broker backend. Each stage checkpoints its state with the input offsets\n"
+         "it reflects; a pipeline that is stopped or killed resumes from its checkpoints\n"
+         "when run again, and outputs it had already written are not written twice (a\n"
+         "store stage's writes are upserts: written again, they change nothing). Records\n"
+         "a stage cannot use go to its dead-letter topic with the reason. Several\n"
+         "processes running the same stage (--stage) share its input partitions through a\n"
+         "consumer group; a partition that moves brings its state along. On a terminal a\n"
+         "status line shows records in and out.\n"
+         "\n"
+         "Config: see docs/pipeline-config.md; unknown settings and feature names are\n"
+         "rejected before anything runs.",
      .example = "rtml pipeline run market.yaml\n"
                 "rtml pipeline run market.yaml --stage features --broker kafka://kafka:9092\n"
                 "rtml pipeline run market.yaml --until-end",

@@ -29,6 +29,16 @@
 //       group: market                 # a group of feature_groups
 //       offline: sqlite://PATH        # default: the --store directory's
 //       online: embedded://PATH
+//     - name: predict
+//       kind: predict                 # features -> predictions (serve/predict_operator.h)
+//       input: features
+//       output: predictions
+//       dlq: predictions.dlq
+//       model: btc-close-5m           # a model of the registry (--registry)
+//       alias: production             # or version: N to pin one
+//       horizon: 5m                   # target_ts_ms = ts_ms + horizon
+//       where: {candle_seconds: 60}   # only these records
+//       baseline_feature: close       # serves ("it stays") until the model has a version
 //   feature_groups:
 //     - name: market
 //       version: 1
@@ -43,6 +53,7 @@
 //       features: {temperature: double, status: string, readings: int64}
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -63,16 +74,32 @@ struct StoreStageOptions {
   std::string online_uri;
 };
 
+// A stage that scores a features topic with a registered model; the caller opens the
+// registry and makes its operators (serve/predict_operator.h).
+struct PredictStageOptions {
+  std::string input = "features";
+  std::string output = "predictions";
+  std::string dlq = "predictions.dlq";
+  std::string model;
+  std::string alias = "production";
+  int64_t version = 0;  // > 0: pinned
+  int64_t horizon_ms = 0;
+  std::map<std::string, std::string> where;
+  std::string baseline_feature = "close";
+  std::string registry;  // empty: the caller's default
+};
+
 struct StageConfig {
   std::string name;
-  std::variant<CandlesStageOptions, FeaturesStageOptions, StoreStageOptions> options;
+  std::variant<CandlesStageOptions, FeaturesStageOptions, StoreStageOptions, PredictStageOptions>
+      options;
 
   const std::string& input() const;
   const std::string& dlq() const;
   // The stage's output and dead-letter topics (a store stage: its dead-letter topic).
   std::vector<std::string> outputs() const;
-  // Makes the operator of one input partition. REQUIRES: not a store stage, whose
-  // operators need the store the caller opens (MakeStoreSinkOperator).
+  // Makes the operator of one input partition. REQUIRES: not a store or predict stage,
+  // whose operators need the store or registry the caller opens.
   OperatorFactory Factory() const;
 };
 

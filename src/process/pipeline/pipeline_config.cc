@@ -111,6 +111,28 @@ Result<StoreStageOptions> ParseStore(YamlFields& f,
   return o;
 }
 
+Result<PredictStageOptions> ParsePredict(YamlFields& f) {
+  PredictStageOptions o;
+  RTML_ASSIGN_OR_RETURN(o.input, Topic(f, "input", o.input));
+  RTML_ASSIGN_OR_RETURN(o.output, Topic(f, "output", o.output));
+  RTML_ASSIGN_OR_RETURN(o.dlq, Topic(f, "dlq", o.dlq));
+  RTML_ASSIGN_OR_RETURN(o.model, f.String("model", ""));
+  if (o.model.empty()) return f.Error("model", "name the registered model to score with");
+  RTML_ASSIGN_OR_RETURN(o.alias, f.String("alias", o.alias));
+  RTML_ASSIGN_OR_RETURN(o.version, f.Integer("version", 0, 1, INT64_MAX));
+  RTML_ASSIGN_OR_RETURN(o.horizon_ms, f.DurationMs("horizon", 0));
+  const YAML::Node where = f.Node("where");
+  if (where && !where.IsMap())
+    return f.Error("where", "expected a mapping, e.g. {candle_seconds: 60}");
+  for (const auto& entry : where) {
+    if (!entry.second.IsScalar()) return f.Error("where", "expected field: value pairs");
+    o.where[entry.first.as<std::string>()] = entry.second.Scalar();
+  }
+  RTML_ASSIGN_OR_RETURN(o.baseline_feature, f.String("baseline_feature", o.baseline_feature));
+  RTML_ASSIGN_OR_RETURN(o.registry, f.String("registry", ""));
+  return o;
+}
+
 // The columns of a features stage's records: the candle's, then every indicator
 // output (feature_record.h).
 std::vector<features::Column> FeatureRecordColumns(const FeaturesStageOptions& stage) {
@@ -219,8 +241,10 @@ Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path,
     RTML_ASSIGN_OR_RETURN(stage.options, ParseFeatures(f));
   } else if (kind == "store") {
     RTML_ASSIGN_OR_RETURN(stage.options, ParseStore(f, groups));
+  } else if (kind == "predict") {
+    RTML_ASSIGN_OR_RETURN(stage.options, ParsePredict(f));
   } else {
-    return f.Error("kind", "expected candles, features or store, not '" + kind + "'");
+    return f.Error("kind", "expected candles, features, store or predict, not '" + kind + "'");
   }
   RTML_RETURN_IF_ERROR(f.NoOthers());
   return stage;

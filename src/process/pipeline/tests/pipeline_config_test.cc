@@ -98,7 +98,7 @@ TEST(PipelineConfigTest, MistakesNameTheFileAndThePlace) {
       ErrorOf("name: p\nstages:\n  - {name: c, kind: candles}\n  - {name: c, kind: candles}\n"),
       "p.yaml: stages[1]: a second stage named 'c'");
   EXPECT_EQ(ErrorOf("name: p\nstages:\n  - {name: c, kind: joins}\n"),
-            "p.yaml: stages[0].kind: expected candles, features or store, not 'joins'");
+            "p.yaml: stages[0].kind: expected candles, features, store or predict, not 'joins'");
   EXPECT_EQ(ErrorOf("stages: []\n"), "p.yaml: name: the pipeline needs a name");
   EXPECT_EQ(ErrorOf("name: p\n"), "p.yaml: stages: declare at least one stage");
   EXPECT_EQ(ErrorOf("name: p\nstages: [{name: c, kind: candles}]\nextra: 1\n"),
@@ -184,6 +184,41 @@ TEST(PipelineConfigTest, FeatureGroupMistakesNameThePlace) {
             "p.yaml: feature_groups[0].colour: unknown setting");
   EXPECT_EQ(with("version: 3", "version: three"),
             "p.yaml: feature_groups[0].version: 'three' is not a whole number");
+}
+
+}  // namespace
+}  // namespace rtml::process
+
+namespace rtml::process {
+namespace {
+
+TEST(PipelineConfigTest, PredictStagesNameTheirModelAndHorizon) {
+  ASSERT_OK_AND_ASSIGN(const PipelineConfig config, ParsePipelineConfig(R"(
+name: live
+stages:
+  - name: predict
+    kind: predict
+    model: btc-close-5m
+    version: 3
+    horizon: 5m
+    where: {candle_seconds: 60}
+)",
+                                                                        "p.yaml"));
+  const auto& predict = std::get<PredictStageOptions>(config.stages[0].options);
+  EXPECT_EQ(predict.model, "btc-close-5m");
+  EXPECT_EQ(predict.version, 3);
+  EXPECT_EQ(predict.alias, "production");
+  EXPECT_EQ(predict.horizon_ms, 300'000);
+  EXPECT_EQ(predict.where, (std::map<std::string, std::string>{{"candle_seconds", "60"}}));
+  EXPECT_EQ(predict.baseline_feature, "close");
+  EXPECT_EQ(config.stages[0].input(), "features");
+  EXPECT_EQ(config.stages[0].outputs(),
+            (std::vector<std::string>{"predictions", "predictions.dlq"}));
+
+  const Result<PipelineConfig> nameless =
+      ParsePipelineConfig("name: p\nstages:\n  - {name: s, kind: predict}\n", "p.yaml");
+  EXPECT_EQ(nameless.status().message(),
+            "p.yaml: stages[0].model: name the registered model to score with");
 }
 
 }  // namespace

@@ -1,0 +1,118 @@
+// The predict stage of `rtml pipeline run`: trades -> candles -> features ->
+// predictions. With no version in the registry the baseline serves (the close stays,
+// version 0) from the first warm record; once a version is promoted the stage scores
+// with it - every prediction names its model and version and equals that model's own
+// prediction of the record's features.
+#include <simdjson.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+#include "rtml/ml/model_registry.h"
+#include "rtml/ml/model_spec.h"
+#include "rtml/stream/topic_reader.h"
+#include "synthetic_trades.h"
+
+namespace rtml::cli {
+namespace {
+
+using testing::CliResult;
+using testing::CliRunner;
+
+constexpr std::string_view kConfig = R"(
+name: live
+stages:
+  - {name: candles, kind: candles, windows: [1s]}
+  - {name: features, kind: features, features: [ema_5, rsi_3]}
+  - name: predict
+    kind: predict
+    model: close-1s
+    horizon: 1s
+    where: {candle_seconds: 1}
+)";
+
+// Every record of a topic, parsed.
+std::vector<std::string> Values(stream::Broker& broker, const std::string& topic) {
+  std::vector<std::string> values;
+  EXPECT_OK(stream::ReadTopicToEnd(broker, topic, stream::SeekTarget::Beginning(),
+                                   [&](const stream::ConsumedRecord& record) {
+                                     values.emplace_back(record.value);
+                                     return Status::Ok();
+                                   }));
+  return values;
+}
+
+TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
+  CliRunner cli;
+  const std::string registry = cli.dir().str() + "/models";
+  const std::string trades = cli.WriteFile("trades.jsonl", testing::SyntheticTrades(20'000));
+  ASSERT_EQ(cli.Run("replay " + trades + " --speed max").exit_code, 0);
+  const std::string config = cli.WriteFile("live.yaml", std::string(kConfig));
+  CliResult run = cli.Run("pipeline run " + config + " --until-end --registry " + registry);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  std::unique_ptr<stream::Broker> broker = cli.OpenBroker();
+  const std::vector<std::string> features = Values(*broker, "features");
+  const std::vector<std::string> predictions = Values(*broker, "predictions");
+  ASSERT_GT(features.size(), 100u);
+  simdjson::dom::parser parser;
+  size_t warm = 0;
+  for (const std::string& record : features) {
+    const simdjson::dom::element json = parser.parse(record).value();
+    warm += !json["ema_5"].is_null() && !json["rsi_3"].is_null();
+  }
+  // The baseline reads only the close: every record gets a prediction, the close.
+  ASSERT_EQ(predictions.size(), features.size());
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    simdjson::dom::parser a, b;
+    const simdjson::dom::element p = a.parse(predictions[i]).value();
+    const simdjson::dom::element f = b.parse(features[i]).value();
+    EXPECT_EQ(p["model_version"].get_int64().value(), 0);
+    EXPECT_EQ(p["prediction"].get_double().value(), f["close"].get_double().value());
+    EXPECT_EQ(p["target_ts_ms"].get_int64().value(), f["window_end_ms"].get_int64().value() + 1000);
+  }
+
+  // A model of three features, registered and promoted: the stage scores with it.
+  ml::Dataset rows{.feature_names = {"close", "ema_5", "rsi_3"}};
+  for (int i = 0; i < 50; ++i) {
+    rows.Add(std::vector<double>{100.0 + i, 99.0 + i, 40.0 + i % 7}, 100.5 + i + 0.1 * (i % 7), i);
+  }
+  ASSERT_OK_AND_ASSIGN(auto model,
+                       ml::MakeModel({.type = "least_squares", .features = rows.feature_names}));
+  ASSERT_OK(model->Fit(rows, {}));
+  ASSERT_OK_AND_ASSIGN(auto models, ml::ModelRegistry::Open(registry));
+  ASSERT_OK_AND_ASSIGN(const std::string artifact, model->Save());
+  ASSERT_OK(models->Register({.name = "close-1s", .task = "regression"}, artifact).status());
+  ASSERT_OK(models->Promote("close-1s", "production", 1));
+
+  const std::string again = cli.WriteFile(
+      "again.yaml",
+      std::string(kConfig).replace(std::string(kConfig).find("name: live"), 10, "name: again") +
+          "    output: predictions.v1\n");
+  run = cli.Run("pipeline run " + again + " --until-end --stage predict --registry " + registry);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::vector<std::string> scored = Values(*broker, "predictions.v1");
+  EXPECT_GT(warm, 50u);
+  EXPECT_LT(warm, features.size());
+  EXPECT_EQ(scored.size(), warm);  // records still warming up are skipped
+  size_t checked = 0;
+  for (const std::string& record : features) {
+    simdjson::dom::parser fp;
+    const simdjson::dom::element f = fp.parse(record).value();
+    if (f["ema_5"].is_null() || f["rsi_3"].is_null()) continue;
+    ASSERT_LT(checked, scored.size());
+    simdjson::dom::parser pp;
+    const simdjson::dom::element p = pp.parse(scored[checked++]).value();
+    EXPECT_EQ(std::string_view(p["model"].get_string().value()), "close-1s");
+    EXPECT_EQ(p["model_version"].get_int64().value(), 1);
+    const std::vector<double> row = {f["close"].get_double().value(),
+                                     f["ema_5"].get_double().value(),
+                                     f["rsi_3"].get_double().value()};
+    EXPECT_EQ(p["prediction"].get_double().value(), model->Predict(row));
+  }
+  EXPECT_EQ(checked, scored.size());
+}
+
+}  // namespace
+}  // namespace rtml::cli
