@@ -130,18 +130,19 @@ Result<process::OperatorFactory> PredictStageFactory(const ParsedFlags& flags,
                                                      const process::PredictStageOptions& stage) {
   const std::string dir = stage.registry.empty() ? RegistryDirFromFlags(flags) : stage.registry;
   RTML_ASSIGN_OR_RETURN(std::shared_ptr<ml::ModelRegistry> registry, ml::ModelRegistry::Open(dir));
-  serve::ModelSlotOptions slot_options{
-      .name = stage.model,
-      .alias = stage.alias,
-      .baseline = {.type = "last_value",
-                   .features = {stage.baseline_feature},
-                   .text_params = {{"feature", stage.baseline_feature}}}};
+  serve::ModelSlotOptions slot_options{.name = stage.model,
+                                       .alias = stage.alias,
+                                       .baseline = {.type = "last_value",
+                                                    .features = {stage.target},
+                                                    .text_params = {{"feature", stage.target}}}};
   if (stage.version > 0) slot_options.pinned = stage.version;
   RTML_ASSIGN_OR_RETURN(std::shared_ptr<serve::ModelSlot> slot,
                         serve::ModelSlot::Make(std::move(registry), std::move(slot_options)));
   const serve::PredictOptions options{.slot = std::move(slot),
                                       .output_topic = stage.output,
                                       .dead_letter_topic = stage.dlq,
+                                      .evaluation_topic = stage.evaluation,
+                                      .actual_feature = stage.target,
                                       .where = stage.where,
                                       .horizon_ms = stage.horizon_ms};
   return process::OperatorFactory(

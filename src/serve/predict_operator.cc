@@ -40,6 +40,10 @@ class PredictOperator final : public process::PartitionOperator {
     if (object.at_key(options_.time_field).get_int64().get(ts_ms)) {
       return Reject(record, "no integer field '" + options_.time_field + "'", out);
     }
+    double actual = 0;
+    const bool evaluate = !options_.actual_feature.empty() &&
+                          !object.at_key(options_.actual_feature).get_double().get(actual);
+    if (evaluate) Judge(key, ts_ms, actual, out);
     const std::shared_ptr<const ml::ServingModel> model = model_;
     const std::vector<std::string>& names = model->version().features;
     row_.resize(names.size());
@@ -81,11 +85,20 @@ class PredictOperator final : public process::PartitionOperator {
     json::AppendInt(json, latency_us);
     json += '}';
     ++counts_->predictions;
+    if (evaluate) {
+      live_.Add({.pair = std::string(key),
+                 .model = model->version().name,
+                 .model_version = model->version().version,
+                 .ts_ms = ts_ms,
+                 .target_ts_ms = ts_ms + options_.horizon_ms,
+                 .prediction = prediction,
+                 .reference = actual});
+    }
     return Status::Ok();
   }
 
-  std::string SaveState() const override { return ""; }  // stateless
-  Status RestoreState(std::string_view) override { return Status::Ok(); }
+  std::string SaveState() const override { return live_.Save(); }
+  Status RestoreState(std::string_view bytes) override { return live_.Restore(bytes); }
 
  private:
   // Between records only: a record is scored by one version from start to end.
@@ -113,6 +126,21 @@ class PredictOperator final : public process::PartitionOperator {
     return "";
   }
 
+  // The predictions of `key` whose target time `ts_ms` reaches, judged.
+  void Judge(std::string_view key, int64_t ts_ms, double actual,
+             std::vector<process::OutputRecord>* out) {
+    judged_.clear();
+    live_.Reach(key, ts_ms, actual, &judged_);
+    for (const Judged& judged : judged_) {
+      process::OutputRecord& record = out->emplace_back();
+      record.topic = options_.evaluation_topic;
+      record.key = judged.pair;
+      record.timestamp_ms = ts_ms;
+      judged.AppendJson(record.value);
+      ++counts_->judged;
+    }
+  }
+
   Status Reject(const stream::ConsumedRecord& record, std::string why,
                 std::vector<process::OutputRecord>* out) {
     ++counts_->rejected;
@@ -126,6 +154,8 @@ class PredictOperator final : public process::PartitionOperator {
   std::shared_ptr<const ml::ServingModel> model_;
   int64_t last_refresh_ns_ = 0;
   std::vector<double> row_;
+  LiveEvaluation live_;
+  std::vector<Judged> judged_;
 };
 
 }  // namespace

@@ -38,7 +38,10 @@
 //       alias: production             # or version: N to pin one
 //       horizon: 5m                   # target_ts_ms = ts_ms + horizon
 //       where: {candle_seconds: 60}   # only these records
-//       baseline_feature: close       # serves ("it stays") until the model has a version
+//       target: close                 # the feature predicted: the baseline repeats it
+//                                     # until the model has a version, and its value at
+//                                     # the target time judges each prediction
+//       evaluation: predictions.eval  # each prediction next to what happened
 //   feature_groups:
 //     - name: market
 //       version: 1
@@ -85,7 +88,8 @@ struct PredictStageOptions {
   int64_t version = 0;  // > 0: pinned
   int64_t horizon_ms = 0;
   std::map<std::string, std::string> where;
-  std::string baseline_feature = "close";
+  std::string target = "close";
+  std::string evaluation = "predictions.eval";
   std::string registry;  // empty: the caller's default
 };
 

@@ -7,7 +7,9 @@
 // is scored by exactly one version and a swap happens at one point in the stream.
 // A record the model cannot score - not JSON, no key or time, a feature missing or not
 // a number - goes to the dead-letter topic with the reason; a record whose features
-// are still null (indicators warming up) is counted and skipped.
+// are still null (indicators warming up) is counted and skipped. With an actual
+// feature, every prediction is later judged against what happened (live_evaluation.h),
+// which is the operator's state.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "rtml/process/operator.h"
+#include "rtml/serve/live_evaluation.h"
 #include "rtml/serve/model_slot.h"
 
 namespace rtml::serve {
@@ -24,6 +27,10 @@ struct PredictOptions {
   std::shared_ptr<ModelSlot> slot;  // shared by the stage's partitions
   std::string output_topic = "predictions";
   std::string dead_letter_topic = "predictions.dlq";
+  // Live evaluation (live_evaluation.h): if set, each prediction is judged when its
+  // series reaches the target time, by this feature's value then, into this topic.
+  std::string evaluation_topic = "predictions.eval";
+  std::string actual_feature;
   std::string key_field = "pair";            // the series a record belongs to
   std::string time_field = "window_end_ms";  // when its values were known
   std::map<std::string, std::string> where;  // only records with these field values
@@ -39,6 +46,7 @@ struct PredictCounts {
   int64_t filtered = 0;    // not matching `where`
   int64_t rejected = 0;    // dead-lettered
   int64_t swaps = 0;       // model versions switched to
+  int64_t judged = 0;      // predictions evaluated against the realised value
 };
 
 Result<std::unique_ptr<process::PartitionOperator>> MakePredictOperator(

@@ -2,7 +2,8 @@
 // predictions. With no version in the registry the baseline serves (the close stays,
 // version 0) from the first warm record; once a version is promoted the stage scores
 // with it - every prediction names its model and version and equals that model's own
-// prediction of the record's features.
+// prediction of the record's features; every prediction is judged when its target
+// time comes, next to the baseline.
 #include <simdjson.h>
 
 #include <gmock/gmock.h>
@@ -73,6 +74,17 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
     EXPECT_EQ(p["target_ts_ms"].get_int64().value(), f["window_end_ms"].get_int64().value() + 1000);
   }
 
+  // Each prediction judged a second later: the baseline's error is its own.
+  const std::vector<std::string> judged = Values(*broker, "predictions.eval");
+  EXPECT_GT(judged.size(), predictions.size() / 2);
+  EXPECT_LT(judged.size(), predictions.size());  // the newest still wait for their time
+  for (const std::string& record : judged) {
+    simdjson::dom::parser a;
+    const simdjson::dom::element j = a.parse(record).value();
+    EXPECT_EQ(j["abs_error"].get_double().value(), j["baseline_abs_error"].get_double().value());
+    EXPECT_EQ(j["target_ts_ms"].get_int64().value(), j["ts_ms"].get_int64().value() + 1000);
+  }
+
   // A model of three features, registered and promoted: the stage scores with it.
   ml::Dataset rows{.feature_names = {"close", "ema_5", "rsi_3"}};
   for (int i = 0; i < 50; ++i) {
@@ -89,7 +101,7 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
   const std::string again = cli.WriteFile(
       "again.yaml",
       std::string(kConfig).replace(std::string(kConfig).find("name: live"), 10, "name: again") +
-          "    output: predictions.v1\n");
+          "    output: predictions.v1\n    evaluation: predictions.v1.eval\n");
   run = cli.Run("pipeline run " + again + " --until-end --stage predict --registry " + registry);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::vector<std::string> scored = Values(*broker, "predictions.v1");
@@ -112,6 +124,7 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
     EXPECT_EQ(p["prediction"].get_double().value(), model->Predict(row));
   }
   EXPECT_EQ(checked, scored.size());
+  EXPECT_GT(Values(*broker, "predictions.v1.eval").size(), scored.size() / 2);
 }
 
 }  // namespace

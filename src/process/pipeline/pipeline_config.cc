@@ -128,7 +128,8 @@ Result<PredictStageOptions> ParsePredict(YamlFields& f) {
     if (!entry.second.IsScalar()) return f.Error("where", "expected field: value pairs");
     o.where[entry.first.as<std::string>()] = entry.second.Scalar();
   }
-  RTML_ASSIGN_OR_RETURN(o.baseline_feature, f.String("baseline_feature", o.baseline_feature));
+  RTML_ASSIGN_OR_RETURN(o.target, f.String("target", o.target));
+  RTML_ASSIGN_OR_RETURN(o.evaluation, Topic(f, "evaluation", o.evaluation));
   RTML_ASSIGN_OR_RETURN(o.registry, f.String("registry", ""));
   return o;
 }
@@ -265,6 +266,8 @@ std::vector<std::string> StageConfig::outputs() const {
       [](const auto& o) {
         if constexpr (std::is_same_v<std::decay_t<decltype(o)>, StoreStageOptions>) {
           return std::vector<std::string>{o.dlq};
+        } else if constexpr (std::is_same_v<std::decay_t<decltype(o)>, PredictStageOptions>) {
+          return std::vector<std::string>{o.output, o.evaluation, o.dlq};
         } else {
           return std::vector<std::string>{o.output, o.dlq};
         }

@@ -171,5 +171,44 @@ TEST_F(PredictTest, UnscorableRecordsAreDeadLetteredAndWarmingRecordsSkipped) {
   EXPECT_EQ(counts->predictions, 0);
 }
 
+TEST_F(PredictTest, EachPredictionIsJudgedAtItsTargetTimeNextToTheBaseline) {
+  ASSERT_OK(registry_->Promote(kName, "production", 1));
+  auto counts = std::make_shared<PredictCounts>();
+  const PredictOptions options{.slot = Slot(), .actual_feature = "close", .horizon_ms = 120'000};
+  ASSERT_OK_AND_ASSIGN(auto op, MakePredictOperator(options, counts));
+  std::vector<process::OutputRecord> evaluations;
+  std::vector<double> predicted, closes;
+  for (int i = 0; i < 10; ++i) {
+    closes.push_back(1 + 0.25 * i * i);  // exact in the record's text
+    for (process::OutputRecord& out : Score(*op, Features(i * 60'000, closes.back()), i)) {
+      if (out.topic == "predictions") {
+        simdjson::dom::parser parser;
+        predicted.push_back(parser.parse(out.value)["prediction"].get_double().value());
+      } else {
+        evaluations.push_back(std::move(out));
+      }
+    }
+    if (i == 4) {  // a checkpoint and a restart in the middle
+      const std::string state = op->SaveState();
+      ASSERT_OK_AND_ASSIGN(op, MakePredictOperator(options, counts));
+      ASSERT_OK(op->RestoreState(state));
+    }
+  }
+  // Predictions 0..7 reach their target (two minutes on); 8 and 9 still wait.
+  ASSERT_EQ(evaluations.size(), 8u);
+  EXPECT_EQ(counts->judged, 8);
+  for (size_t i = 0; i < evaluations.size(); ++i) {
+    EXPECT_EQ(evaluations[i].topic, "predictions.eval");
+    simdjson::dom::parser parser;
+    const simdjson::dom::element json = parser.parse(evaluations[i].value).value();
+    EXPECT_EQ(json["ts_ms"].get_int64().value(), static_cast<int64_t>(i) * 60'000);
+    EXPECT_EQ(json["actual"].get_double().value(), closes[i + 2]);
+    EXPECT_EQ(json["baseline"].get_double().value(), closes[i]);
+    EXPECT_EQ(json["abs_error"].get_double().value(), std::abs(predicted[i] - closes[i + 2]));
+    EXPECT_EQ(json["baseline_abs_error"].get_double().value(), std::abs(closes[i] - closes[i + 2]));
+    EXPECT_EQ(json["model_version"].get_int64().value(), 1);
+  }
+}
+
 }  // namespace
 }  // namespace rtml::serve

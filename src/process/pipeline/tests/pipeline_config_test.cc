@@ -210,10 +210,10 @@ stages:
   EXPECT_EQ(predict.alias, "production");
   EXPECT_EQ(predict.horizon_ms, 300'000);
   EXPECT_EQ(predict.where, (std::map<std::string, std::string>{{"candle_seconds", "60"}}));
-  EXPECT_EQ(predict.baseline_feature, "close");
+  EXPECT_EQ(predict.target, "close");
   EXPECT_EQ(config.stages[0].input(), "features");
   EXPECT_EQ(config.stages[0].outputs(),
-            (std::vector<std::string>{"predictions", "predictions.dlq"}));
+            (std::vector<std::string>{"predictions", "predictions.eval", "predictions.dlq"}));
 
   const Result<PipelineConfig> nameless =
       ParsePipelineConfig("name: p\nstages:\n  - {name: s, kind: predict}\n", "p.yaml");
