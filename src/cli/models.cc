@@ -498,8 +498,8 @@ constexpr Command kSubcommands[] = {
          "bundle is refused and nothing is stored. Creates the registry if needed.\n"
          "--format xgboost-json registers a model XGBoost saved as JSON (its feature names,\n"
          "if it has them, must be --features); --format torchscript a saved TorchScript\n"
-         "module, whose forward takes the raw features in that order. Both are checked by\n"
-         "predicting before they are stored.",
+         "module, whose forward takes the raw features in that order (it is run on a\n"
+         "batch first). Nothing is stored unless the file reads as such a model.",
      .example = "rtml models import btc-close-5m.rtmlmodel --registry /srv/models\n"
                 "rtml models import model.json --format xgboost-json --name churn "
                 "--features age,visits,spend",
