@@ -43,6 +43,7 @@ const Command& PipelineCommand();
 const Command& FeaturesCommand();
 const Command& ModelsCommand();
 const Command& TrainCommand();
+const Command& PredictionsCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
 

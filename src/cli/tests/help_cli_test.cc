@@ -30,14 +30,14 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
   EXPECT_EQ(paths,
             (std::vector<std::string>{
-                "topics",          "topics list",      "topics create",   "topics describe",
-                "topics delete",   "produce",          "consume",         "ingest",
-                "backfill",        "replay",           "pipeline",        "pipeline run",
-                "features",        "features compute", "features list",   "features describe",
-                "features get",    "features export",  "features verify", "features serve",
-                "models",          "models list",      "models show",     "models promote",
-                "models rollback", "models delete",    "models export",   "models import",
-                "train",           "exchange-sim"}));
+                "topics",          "topics list",      "topics create",     "topics describe",
+                "topics delete",   "produce",          "consume",           "ingest",
+                "backfill",        "replay",           "pipeline",          "pipeline run",
+                "features",        "features compute", "features list",     "features describe",
+                "features get",    "features export",  "features verify",   "features serve",
+                "models",          "models list",      "models show",       "models promote",
+                "models rollback", "models delete",    "models export",     "models import",
+                "train",           "predictions",      "predictions stats", "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

@@ -125,6 +125,17 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
   }
   EXPECT_EQ(checked, scored.size());
   EXPECT_GT(Values(*broker, "predictions.v1.eval").size(), scored.size() / 2);
+
+  // The live error of each version that served, next to the baseline's.
+  const CliResult baseline = cli.Run("predictions stats");
+  ASSERT_EQ(baseline.exit_code, 0) << baseline.err;
+  EXPECT_THAT(baseline.out,
+              ::testing::ContainsRegex(
+                  "close-1s +baseline +2 +[0-9]+ +[0-9.e-]+ +[0-9.e-]+ +1.000x +0.0%"));
+  const CliResult model_run = cli.Run("predictions stats --topic predictions.v1.eval --pair " +
+                                      testing::SyntheticPairs(2)[0]);
+  ASSERT_EQ(model_run.exit_code, 0) << model_run.err;
+  EXPECT_THAT(model_run.out, ::testing::ContainsRegex("close-1s +1 +1 +[0-9]+ "));
 }
 
 }  // namespace
