@@ -1,16 +1,22 @@
-// rtml predictions stats: the live error of each model version that served - from
-// the predict stage's evaluation topic - next to the baseline's on the same
-// predictions.
+// rtml predictions stats|serve: the live error of each model version that served -
+// from the predict stage's evaluation topic - next to the baseline's on the same
+// predictions; and the live predictions over REST.
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
 
+#include <thread>
+
 #include "broker_flags.h"
 #include "command.h"
+#include "ensure_topic.h"
+#include "rtml/control/prediction_routes.h"
 #include "rtml/serve/live_error.h"
+#include "rtml/serve/prediction_board.h"
 #include "rtml/stream/topic_reader.h"
+#include "stop_signal.h"
 #include "table.h"
 
 namespace rtml::cli {
@@ -68,6 +74,74 @@ ExitStatus RunStats(const Invocation& invocation) {
   return ExitStatus::Ok();
 }
 
+void DefineServeFlags(FlagSet& flags) {
+  flags.Value("address", "IP", "the address to listen on (default 127.0.0.1: this machine only)");
+  flags.Value("port", "N", "the TCP port (default 8082; 0: any free port, printed)");
+  flags.Value("topic", "TOPIC", "the predictions topic (default predictions)");
+  flags.Value("evaluation", "TOPIC", "the evaluation topic (default predictions.eval)");
+  AddBrokerFlags(flags);
+}
+
+// Reads both topics from their start and then follows them into the board, until
+// asked to stop. Records that are not predictions are counted, not served.
+Status Follow(stream::Broker& broker, const std::string& predictions, const std::string& evaluation,
+              serve::PredictionBoard& board) {
+  std::vector<stream::TopicPartition> partitions;
+  for (const std::string& topic : {predictions, evaluation}) {
+    RTML_RETURN_IF_ERROR(EnsureTopic(broker, topic, 1));
+    RTML_ASSIGN_OR_RETURN(const stream::TopicDescription described, broker.DescribeTopic(topic));
+    for (const auto& partition : described.partitions) {
+      partitions.push_back({topic, partition.partition});
+    }
+  }
+  RTML_ASSIGN_OR_RETURN(std::unique_ptr<stream::Consumer> consumer, broker.NewConsumer());
+  RTML_RETURN_IF_ERROR(consumer->Assign(partitions));
+  int64_t unreadable = 0;
+  while (!StopRequested()) {
+    RTML_ASSIGN_OR_RETURN(const std::span<const stream::ConsumedRecord> records,
+                          consumer->Poll(std::chrono::milliseconds(100)));
+    for (const stream::ConsumedRecord& record : records) {
+      const Status added = record.topic == predictions ? board.AddPrediction(record.value)
+                                                       : board.AddJudged(record.value);
+      if (!added.ok() && unreadable++ == 0) {
+        std::fprintf(stderr,
+                     "rtml predictions serve: skipping records that are not predictions: "
+                     "%s\n",
+                     added.message().c_str());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+ExitStatus RunServe(const Invocation& invocation) {
+  const ParsedFlags& flags = invocation.flags;
+  if (Status none = flags.ExpectPositional(0, ""); !none.ok()) {
+    return ExitStatus::Usage(none.message());
+  }
+  Result<int64_t> port = flags.GetInt("port", 8082, 0, 65535);
+  if (!port.ok()) return ExitStatus::Usage(port.status().message());
+  Result<std::unique_ptr<stream::Broker>> broker = OpenBrokerFromFlags(flags);
+  if (!broker.ok()) return ExitStatus::FromInputStatus(broker.status());
+  serve::PredictionBoard board;
+  ingest::net::LoopbackServer server(
+      {.address = std::string(flags.Get("address").value_or("127.0.0.1")),
+       .port = static_cast<uint16_t>(*port)});
+  control::AddPredictionRoutes(server, board);
+  if (Status started = server.Start(); !started.ok()) return ExitStatus::Failure(started);
+  InstallStopHandlers();
+  std::fprintf(stderr,
+               "rtml predictions serve: %s/predictions?pair=PAIR, /metrics, /health (Ctrl-C to "
+               "stop)\n",
+               server.BaseUrl(false).c_str());
+  const Status followed =
+      Follow(**broker, std::string(flags.Get("topic").value_or("predictions")),
+             std::string(flags.Get("evaluation").value_or("predictions.eval")), board);
+  server.Stop();
+  if (!followed.ok()) return ExitStatus::Failure(followed);
+  return ExitStatus::Ok();
+}
+
 constexpr Command kSubcommands[] = {
     {.name = "stats",
      .summary = "Live error of each model version, next to the baseline's",
@@ -82,16 +156,30 @@ constexpr Command kSubcommands[] = {
      .example = "rtml predictions stats\nrtml predictions stats --pair BTCUSDT",
      .define_flags = DefineStatsFlags,
      .run = RunStats},
+    {.name = "serve",
+     .summary = "Serve the live predictions over REST",
+     .usage = "rtml predictions serve [--port N] [flags]",
+     .description =
+         "Follows the predictions and evaluation topics (from their start) and answers\n"
+         "GET /predictions?pair=PAIR[&recent=N] (the pair's latest prediction and its N\n"
+         "most recent), GET /predictions (every pair's latest), GET /health and GET\n"
+         "/metrics (Prometheus text: predictions and scoring latency per model version,\n"
+         "each version's live MAE next to the baseline's, directions called).",
+     .example = "rtml predictions serve --port 8082\n"
+                "curl 'http://127.0.0.1:8082/predictions?pair=BTCUSDT&recent=5'",
+     .define_flags = DefineServeFlags,
+     .run = RunServe},
 };
 
 }  // namespace
 
 const Command& PredictionsCommand() {
-  static constexpr Command kCommand{.name = "predictions",
-                                    .summary = "How the live predictions did",
-                                    .usage = "rtml predictions COMMAND [flags]",
-                                    .example = "rtml predictions stats",
-                                    .subcommands = kSubcommands};
+  static constexpr Command kCommand{
+      .name = "predictions",
+      .summary = "How the live predictions did",
+      .usage = "rtml predictions COMMAND [flags]",
+      .example = "rtml predictions stats\nrtml predictions serve --port 8082",
+      .subcommands = kSubcommands};
   return kCommand;
 }
 

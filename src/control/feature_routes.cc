@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "json_response.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/json_writer.h"
 
@@ -14,31 +15,6 @@ namespace {
 using ingest::net::HttpRequest;
 using ingest::net::HttpResponse;
 
-HttpResponse Json(int status, std::string body) {
-  body += '\n';
-  return {status, {{"Content-Type", "application/json"}}, std::move(body)};
-}
-
-HttpResponse Error(int status, std::string_view message) {
-  std::string body = "{\"error\":";
-  json::AppendString(body, message);
-  body += '}';
-  return Json(status, std::move(body));
-}
-
-int StatusFor(const Status& status) {
-  switch (status.code()) {
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
 // The routes' state: the store and the groups it has, looked up again when a
 // request names one this has not seen (a group registered after the server started).
 class FeatureRoutes {
@@ -47,7 +23,7 @@ class FeatureRoutes {
 
   HttpResponse List() {
     Result<std::vector<features::FeatureGroup>> groups = store_.ListGroups();
-    if (!groups.ok()) return Error(StatusFor(groups.status()), groups.status().message());
+    if (!groups.ok()) return JsonError(HttpStatusFor(groups.status()), groups.status().message());
     std::string body = "{\"groups\":[";
     for (size_t i = 0; i < groups->size(); ++i) {
       if (i > 0) body += ',';
@@ -62,7 +38,7 @@ class FeatureRoutes {
     const std::string_view rest = std::string_view(request.path).substr(std::strlen("/features/"));
     const size_t slash = rest.find('/');
     if (slash == std::string_view::npos || slash + 1 == rest.size()) {
-      return Error(404, "expected /features/{group}/{key}, e.g. /features/market/BTCUSD%7C60");
+      return JsonError(404, "expected /features/{group}/{key}, e.g. /features/market/BTCUSD%7C60");
     }
     const std::string name = ingest::net::PercentDecode(rest.substr(0, slash), false);
     const std::string key_text = ingest::net::PercentDecode(rest.substr(slash + 1), false);
@@ -71,18 +47,18 @@ class FeatureRoutes {
       try {
         version = std::stoi(*text);
       } catch (const std::exception&) {
-        return Error(400, "version '" + *text + "' is not a number");
+        return JsonError(400, "version '" + *text + "' is not a number");
       }
     }
     Result<features::FeatureGroup> group = Group(name, version);
-    if (!group.ok()) return Error(StatusFor(group.status()), group.status().message());
+    if (!group.ok()) return JsonError(HttpStatusFor(group.status()), group.status().message());
     Result<std::vector<features::Value>> key = features::ParseKeyText(*group, key_text);
-    if (!key.ok()) return Error(400, key.status().message());
+    if (!key.ok()) return JsonError(400, key.status().message());
     Result<std::optional<features::FeatureRow>> row = store_.GetOnline(*group, *key, WallClockMs());
-    if (!row.ok()) return Error(StatusFor(row.status()), row.status().message());
+    if (!row.ok()) return JsonError(HttpStatusFor(row.status()), row.status().message());
     if (!row->has_value()) {
-      return Error(404, "no online row for key " + key_text + " of " + group->Label() +
-                            (group->ttl_ms > 0 ? " (or it is older than the TTL)" : ""));
+      return JsonError(404, "no online row for key " + key_text + " of " + group->Label() +
+                                (group->ttl_ms > 0 ? " (or it is older than the TTL)" : ""));
     }
     std::string body;
     features::AppendRowJson(*group, **row, body);

@@ -37,7 +37,8 @@ TEST(HelpCliTest, RegistryHasEveryCommand) {
                 "features get",    "features export",  "features verify",   "features serve",
                 "models",          "models list",      "models show",       "models promote",
                 "models rollback", "models delete",    "models export",     "models import",
-                "train",           "predictions",      "predictions stats", "exchange-sim"}));
+                "train",           "predictions",      "predictions stats", "predictions serve",
+                "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {

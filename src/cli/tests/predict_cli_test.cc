@@ -3,13 +3,19 @@
 // version 0) from the first warm record; once a version is promoted the stage scores
 // with it - every prediction names its model and version and equals that model's own
 // prediction of the record's features; every prediction is judged when its target
-// time comes, next to the baseline.
+// time comes, next to the baseline; `rtml predictions stats` and `serve` (REST)
+// report them.
+#include <signal.h>
 #include <simdjson.h>
+#include <sys/wait.h>
+
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
+#include "rtml/ingest/net/http_client.h"
 #include "rtml/ml/model_registry.h"
 #include "rtml/ml/model_spec.h"
 #include "rtml/stream/topic_reader.h"
@@ -136,6 +142,41 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
                                       testing::SyntheticPairs(2)[0]);
   ASSERT_EQ(model_run.exit_code, 0) << model_run.err;
   EXPECT_THAT(model_run.out, ::testing::ContainsRegex("close-1s +1 +1 +[0-9]+ "));
+
+  // The same over REST: the latest predictions of a pair, and the metrics.
+  const CliRunner::Background server = cli.Start("predictions serve --port 0");
+  const std::string banner = testing::WaitForLines(server.err_path, 1);
+  const size_t at = banner.find("http://");
+  ASSERT_NE(at, std::string::npos) << banner;
+  const std::string url = banner.substr(at, banner.find("/predictions", at) - at);
+  const std::string pair = testing::SyntheticPairs(2)[0];
+  Result<ingest::net::HttpResponse> latest{Status::Unavailable("not asked yet")};
+  for (int i = 0; i < 100; ++i) {  // the server follows the topics from their start
+    latest = ingest::net::HttpGet(url + "/predictions?pair=" + pair + "&recent=3",
+                                  std::chrono::seconds(5));
+    if (latest.ok() && latest->status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->status, 200) << latest->body;
+  EXPECT_THAT(latest->body, ::testing::HasSubstr("\"model\":\"close-1s\",\"model_version\":0"));
+  // It has read both topics through once the metrics count every prediction.
+  const std::string total = "rtml_predictions_total{model=\"close-1s\",version=\"0\"} " +
+                            std::to_string(predictions.size()) + "\n";
+  Result<ingest::net::HttpResponse> metrics{Status::Unavailable("not asked yet")};
+  for (int i = 0; i < 200; ++i) {
+    metrics = ingest::net::HttpGet(url + "/metrics", std::chrono::seconds(5));
+    if (metrics.ok() && metrics->body.find(total) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+  EXPECT_THAT(metrics->body, ::testing::HasSubstr(total));
+  EXPECT_THAT(metrics->body,
+              ::testing::HasSubstr("rtml_live_mae{model=\"close-1s\",version=\"0\"}"));
+  ASSERT_EQ(kill(server.pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(server.pid, &status, 0), server.pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "loopback_get.h"
 #include "rtml/control/feature_routes.h"
 #include "rtml/core/clock.h"
-#include "rtml/ingest/net/http_client.h"
 #include "testing.h"
 
 namespace rtml::control {
@@ -48,10 +48,7 @@ class FeatureRoutesTest : public ::testing::Test {
   }
 
   ingest::net::HttpResponse Get(const std::string& path) {
-    Result<ingest::net::HttpResponse> response =
-        ingest::net::HttpGet(server_.BaseUrl(false) + path, 5s);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    return response.ok() ? *response : ingest::net::HttpResponse{-1, {}, ""};
+    return testing::LoopbackGet(server_, path);
   }
 
   rtml::testing::TempDir dir_;
