@@ -118,7 +118,7 @@ struct TrainProgress {
 };
 struct TrainObserver {
   std::function<void(const TrainProgress&)> trial;  // after each trial
-  EpochObserver epoch;                              // networks, per epoch
+  EpochObserver epoch;  // networks, per epoch of each fit on the training rows
 };
 
 // Runs the plan on `data` (validated first: NaN, time order). InvalidArgument for a

@@ -128,10 +128,13 @@ TEST_F(TrainCliTest, UnusableRecordsAreDeadLetteredWithTheirReasonAndTheRestTrai
       R"({"x1":1,"x3":3,"y":1})",             // a feature missing
   };
   for (size_t i = 0; i < bad.size(); ++i) records.insert(records.begin() + 100 + 300 * i, bad[i]);
+  // First of all, an unlabelled record with a field the others lack: the features are
+  // those of the first record that has a label, not of this one.
+  records.insert(records.begin(), R"({"x1":1,"x2":2,"x3":3,"junk":5})");
   ASSERT_OK(testing::ProduceValues(*broker_, "dirty", records));
   const CliResult run = Train("--datasource dirty --label y --model " + least_squares_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_THAT(run.err, HasSubstr("7 of 4007 records rejected, dead-lettered to dirty.dlq"));
+  EXPECT_THAT(run.err, HasSubstr("8 of 4008 records rejected, dead-lettered to dirty.dlq"));
   EXPECT_THAT(run.err, HasSubstr("missing label field 'y'"));
   ExpectTrueCoefficients("dirty");
 
@@ -141,14 +144,15 @@ TEST_F(TrainCliTest, UnusableRecordsAreDeadLetteredWithTheirReasonAndTheRestTrai
                                      letters.emplace_back(record.value);
                                      return Status::Ok();
                                    }));
-  ASSERT_EQ(letters.size(), bad.size());
-  EXPECT_THAT(letters[0], HasSubstr("missing label field 'y'"));
-  EXPECT_THAT(letters[0], HasSubstr("topic:dirty"));
-  EXPECT_THAT(letters[1], HasSubstr("feature field 'x1' is not a number"));
-  EXPECT_THAT(letters[2], HasSubstr("feature field 'x2' is not a number"));
-  EXPECT_THAT(letters[3], HasSubstr("label field 'y' is not a number"));
-  EXPECT_THAT(letters[5], HasSubstr("not a JSON object"));
-  EXPECT_THAT(letters[6], HasSubstr("missing feature field 'x2'"));
+  ASSERT_EQ(letters.size(), bad.size() + 1);
+  EXPECT_THAT(letters[0], HasSubstr("junk"));
+  EXPECT_THAT(letters[1], HasSubstr("missing label field 'y'"));
+  EXPECT_THAT(letters[1], HasSubstr("topic:dirty"));
+  EXPECT_THAT(letters[2], HasSubstr("feature field 'x1' is not a number"));
+  EXPECT_THAT(letters[3], HasSubstr("feature field 'x2' is not a number"));
+  EXPECT_THAT(letters[4], HasSubstr("label field 'y' is not a number"));
+  EXPECT_THAT(letters[6], HasSubstr("not a JSON object"));
+  EXPECT_THAT(letters[7], HasSubstr("missing feature field 'x2'"));
 }
 
 TEST_F(TrainCliTest, BadInputIsAClearErrorAndRegistersNothing) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <variant>
 
 #include "rtml/core/csv_row.h"
 #include "rtml/ml/datasources.h"
@@ -28,6 +29,11 @@ std::optional<double> ParseNumber(std::string_view text) {
   return value;
 }
 
+// A CSV header record: names the columns, is not a row.
+struct HeaderRecord {};
+// A record's label, the reason it is unusable, or a header.
+using Parsed = std::variant<double, std::string, HeaderRecord>;
+
 // Turns records into feature values and a label, or the reason it cannot.
 class RecordParser {
  public:
@@ -43,20 +49,22 @@ class RecordParser {
   const Status& fatal() const { return fatal_; }
 
   // Appends the record's features to `values` and returns its label, or a reason.
-  std::variant<double, std::string> Parse(std::string_view text, std::vector<double>& values) {
+  Parsed Parse(std::string_view text, std::vector<double>& values) {
     return options_.format == RecordFormat::kJson ? ParseJson(text, values)
                                                   : ParseCsv(text, values);
   }
 
  private:
-  std::variant<double, std::string> ParseJson(std::string_view text, std::vector<double>& values) {
+  Parsed ParseJson(std::string_view text, std::vector<double>& values) {
     simdjson::dom::element root;
     if (parser_.parse(text.data(), text.size()).get(root) || !root.is_object()) {
       return std::string("not a JSON object");
     }
     const simdjson::dom::object object = root.get_object().value_unsafe();
+    const Parsed label = LabelOf(object);
+    if (!std::holds_alternative<double>(label)) return label;
     if (features_.empty()) {
-      // The numeric fields of the first usable record, in its order.
+      // The numeric fields of the first record with a label, in its order.
       for (const auto field : object) {
         if (field.key != options_.label && field.value.is_number()) {
           features_.emplace_back(field.key);
@@ -80,25 +88,27 @@ class RecordParser {
       }
       values.push_back(number);
     }
+    return label;
+  }
+
+  Parsed LabelOf(const simdjson::dom::object& object) const {
     simdjson::dom::element label;
     if (object.at_key(options_.label).get(label)) {
-      values.resize(start);
       return "missing label field '" + options_.label + "'";
     }
     double number = 0;
     if (label.get_double().get(number)) {
-      values.resize(start);
       return "label field '" + options_.label + "' is not a number";
     }
     return number;
   }
 
-  std::variant<double, std::string> ParseCsv(std::string_view text, std::vector<double>& values) {
+  Parsed ParseCsv(std::string_view text, std::vector<double>& values) {
     if (!SplitCsvRow(text, &fields_, &unquoted_)) return std::string("not a CSV row");
     if (!ready_) {  // the header
       std::vector<std::string> names(fields_.begin(), fields_.end());
       ready_ = IndexColumns(names);
-      return std::string("header");
+      return HeaderRecord{};
     }
     if (fields_.size() != columns_) {
       return "expected " + std::to_string(columns_) + " values, found " +
@@ -208,11 +218,9 @@ Result<Dataset> ReadTopicDataset(stream::Broker& broker, const TopicDataOptions&
       broker, options.topic, options.from, [&](const stream::ConsumedRecord& record) -> Status {
         if (record.timestamp_ms >= options.to_ms) return Status::Ok();
         const size_t first = values.size();
-        std::variant<double, std::string> parsed = parser.Parse(record.value, values);
+        const Parsed parsed = parser.Parse(record.value, values);
         RTML_RETURN_IF_ERROR(parser.fatal());
-        if (const auto* reason = std::get_if<std::string>(&parsed); reason && *reason == "header") {
-          return Status::Ok();
-        }
+        if (std::holds_alternative<HeaderRecord>(parsed)) return Status::Ok();
         ++counts->read;
         std::string why;
         if (const auto* reason = std::get_if<std::string>(&parsed)) {

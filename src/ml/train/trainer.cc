@@ -111,22 +111,23 @@ Result<Fitted> FitAndEvaluate(const Run& run, const ModelSpec& spec, RowRange tr
   return fitted;
 }
 
-// The loss of `spec` on the search rows: the validation part, or the mean over
-// walk-forward folds of the training and validation parts.
-Result<double> SearchLoss(const Run& run, const ModelSpec& spec, const TrainValidationTest& split) {
+// How `spec` does on the search rows: fitted on the training part and judged on the
+// validation part - the model is kept, so the winner is not fitted again - or, with
+// folds, the mean loss over walk-forward folds of the training and validation parts
+// (no model: each fold's saw other rows).
+Result<Fitted> Search(const Run& run, const ModelSpec& spec, const TrainValidationTest& split,
+                      const EpochObserver& epochs) {
   if (run.plan.folds == 0) {
-    RTML_ASSIGN_OR_RETURN(Fitted fitted, FitAndEvaluate(run, spec, split.train, split.validation,
-                                                        split.validation, {}));
-    return fitted.evaluation.loss;
+    return FitAndEvaluate(run, spec, split.train, split.validation, split.validation, epochs);
   }
   RTML_ASSIGN_OR_RETURN(
       auto folds, WalkForwardFolds(split.validation.end, run.plan.folds, split.train.size() / 2));
-  double sum = 0;
+  Fitted mean;
   for (const auto& [train, judged] : folds) {
     RTML_ASSIGN_OR_RETURN(Fitted fitted, FitAndEvaluate(run, spec, train, judged, judged, {}));
-    sum += fitted.evaluation.loss;
+    mean.evaluation.loss += fitted.evaluation.loss / static_cast<double>(folds.size());
   }
-  return sum / static_cast<double>(folds.size());
+  return mean;
 }
 
 // The number of classes the labels hold, checking each is a class index.
@@ -310,6 +311,9 @@ Result<TrainOutcome> Train(const Dataset& data, const TrainPlan& plan,
   const double share_seconds =
       plan.budget_seconds > 0 ? plan.budget_seconds / static_cast<double>(plan.candidates.size())
                               : 0;
+  // Each candidate's best model of the search, when the search fitted it on the
+  // training rows (no folds).
+  std::vector<Fitted> kept(plan.candidates.size());
   for (size_t c = 0; c < plan.candidates.size(); ++c) {
     const Candidate& candidate = plan.candidates[c];
     CandidateResult result{.spec = candidate.spec};
@@ -320,23 +324,25 @@ Result<TrainOutcome> Train(const Dataset& data, const TrainPlan& plan,
       if (trial > 1 && share_seconds > 0 && SecondsSince(candidate_start) >= share_seconds) break;
       if (trial > 1 && candidate.search.empty()) break;  // nothing to vary
       const ModelSpec spec = trial == 1 ? candidate.spec : sampler.Draw(candidate.spec);
-      Result<double> loss = SearchLoss(run, spec, split);
-      if (!loss.ok()) {
-        result.error = loss.status().message();
+      Result<Fitted> fitted = Search(run, spec, split, observer.epoch);
+      if (!fitted.ok()) {
+        result.error = fitted.status().message();
         if (!result.error.starts_with(spec.type + ":"))
           result.error = spec.type + ": " + result.error;
         break;
       }
       ++result.trials;
-      if (*loss < best) {
-        best = *loss;
+      const double loss = fitted->evaluation.loss;
+      if (loss < best) {
+        best = loss;
         result.spec = spec;
+        kept[c] = std::move(*fitted);
       }
       if (observer.trial) {
         observer.trial({.candidate = candidate.spec.type,
                         .trial = trial,
                         .trials = plan.trials,
-                        .loss = *loss,
+                        .loss = loss,
                         .best_loss = best,
                         .params = FormatParams(spec)});
       }
@@ -345,7 +351,7 @@ Result<TrainOutcome> Train(const Dataset& data, const TrainPlan& plan,
     outcome.candidates.push_back(std::move(result));
   }
 
-  // The best search loss wins; only it is fitted for good and tested.
+  // The best search loss wins; only it is tested.
   for (size_t c = 0; c < outcome.candidates.size(); ++c) {
     const CandidateResult& result = outcome.candidates[c];
     if (result.trials == 0) continue;
@@ -361,8 +367,11 @@ Result<TrainOutcome> Train(const Dataset& data, const TrainPlan& plan,
     return Status::InvalidArgument("no candidate could be trained: " + errors);
   }
   CandidateResult& best = outcome.candidates[outcome.chosen];
-  RTML_ASSIGN_OR_RETURN(Fitted fitted, FitAndEvaluate(run, best.spec, split.train, split.validation,
-                                                      split.validation, observer.epoch));
+  Fitted fitted = std::move(kept[outcome.chosen]);
+  if (fitted.model == nullptr) {  // scored on folds: fit on the training rows now
+    RTML_ASSIGN_OR_RETURN(fitted, FitAndEvaluate(run, best.spec, split.train, split.validation,
+                                                 split.validation, observer.epoch));
+  }
   best.validation = fitted.evaluation;
   {
     RTML_ASSIGN_OR_RETURN(const Part test,
