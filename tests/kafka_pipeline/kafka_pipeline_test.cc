@@ -193,14 +193,15 @@ bool CaughtUp(stream::Broker& broker, std::string_view group, std::string_view t
 }
 
 // Per input partition, the newest input offset an output in `topic` came from (the
-// runner's "rtml-source" header, "<partition>:<offset>:<index>").
+// runner's "rtml-source" header, "<stage>|<partition>:<offset>:<index>").
 std::map<int, int64_t> NewestSources(stream::Broker& broker, const std::string& topic) {
   std::map<int, int64_t> newest;
   const Status read = stream::ReadTopicToEnd(
       broker, topic, stream::SeekTarget::Beginning(), [&](const stream::ConsumedRecord& record) {
         for (const stream::HeaderView& header : record.headers) {
           if (header.key != "rtml-source") continue;
-          const std::string source(header.value);
+          const std::string value(header.value);
+          const std::string source = value.substr(value.find('|') + 1);
           const size_t colon = source.find(':');
           const int partition = std::stoi(source.substr(0, colon));
           const int64_t offset = std::stoll(source.substr(colon + 1));

@@ -13,12 +13,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The header each output carries: the input record it came from, as
-// "<partition>:<offset>:<index among that record's outputs>".
+// The header each output carries: the stage that wrote it and the input record it
+// came from, as "<stage>|<partition>:<offset>:<index among that record's outputs>".
+// The stage's name keeps stages that share an output topic (a predict stage per
+// pair) from taking each other's outputs for their own at a restart.
 constexpr std::string_view kSourceHeader = "rtml-source";
 
-std::string SourceText(int32_t partition, int64_t offset, size_t index) {
-  return std::to_string(partition) + ":" + std::to_string(offset) + ":" + std::to_string(index);
+std::string SourceText(std::string_view stage, int32_t partition, int64_t offset, size_t index) {
+  std::string text(stage);
+  text += '|';
+  text += std::to_string(partition) + ":" + std::to_string(offset) + ":" + std::to_string(index);
+  return text;
 }
 
 struct Source {
@@ -27,7 +32,12 @@ struct Source {
   int64_t index = -1;
 };
 
-bool ParseSource(std::string_view text, Source* source) {
+// Parses a header `stage` wrote; false for another stage's or a malformed one.
+bool ParseSource(std::string_view stage, std::string_view text, Source* source) {
+  if (text.size() <= stage.size() || !text.starts_with(stage) || text[stage.size()] != '|') {
+    return false;
+  }
+  text.remove_prefix(stage.size() + 1);
   const char* p = text.data();
   const char* end = text.data() + text.size();
   auto number = [&](auto* value) {
@@ -143,7 +153,7 @@ Result<StageRunner::Partition*> StageRunner::PartitionFor(int32_t id) {
         [&](const stream::ConsumedRecord& record) {
           for (const stream::HeaderView& header : record.headers) {
             Source source;
-            if (header.key == kSourceHeader && ParseSource(header.value, &source) &&
+            if (header.key == kSourceHeader && ParseSource(options_.name, header.value, &source) &&
                 source.partition == id && source.offset >= partition->next_offset) {
               partition->written.insert({source.offset, source.index});
             }
@@ -177,7 +187,7 @@ Status StageRunner::Emit(Partition& partition, int64_t source_offset,
     const OutputRecord& out = outputs[i];
     dead_letters += options_.dead_letter_topic.empty() ? out.topic != options_.output_topics.front()
                                                        : out.topic == options_.dead_letter_topic;
-    const std::string source = SourceText(partition.id, source_offset, i);
+    const std::string source = SourceText(options_.name, partition.id, source_offset, i);
     const stream::HeaderView header{kSourceHeader, source};
     RTML_RETURN_IF_ERROR(producer_->Produce(out.topic, {.key = out.key,
                                                         .value = out.value,

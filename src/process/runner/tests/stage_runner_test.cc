@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <thread>
@@ -134,6 +135,28 @@ TEST_F(StageRunnerTest, RerunOfACompletedRangeAddsNothing) {
   EXPECT_EQ(again.records_in, 0);
   EXPECT_EQ(again.restored, 3);
   EXPECT_EQ(Outputs("out"), first);
+}
+
+TEST_F(StageRunnerTest, StagesSharingAnOutputTopicEachWriteTheirOwnOutputs) {
+  // Two stages on the same input writing the same topic (a predict stage per pair):
+  // at its start the second must not take the first's outputs for its own replays.
+  WriteInput(2000);
+  StageOptions first = Options();
+  first.name = "first";
+  ASSERT_OK(RunToEnd(first).status());
+  StageOptions second = Options();
+  second.name = "second";
+  ASSERT_OK_AND_ASSIGN(const StageStats stats, RunToEnd(second));
+  EXPECT_EQ(stats.replays_skipped, 0);
+  OutputsByKey twice;
+  for (const auto& [key, values] : Reference()) {
+    for (int run = 0; run < 2; ++run)
+      twice[key].insert(twice[key].end(), values.begin(), values.end());
+  }
+  OutputsByKey outputs = Outputs("out");
+  for (auto& [key, values] : outputs) std::sort(values.begin(), values.end());
+  for (auto& [key, values] : twice) std::sort(values.begin(), values.end());
+  EXPECT_EQ(outputs, twice);
 }
 
 TEST_F(StageRunnerTest, CheckpointRoundTripsAndRefusesOtherBytes) {
