@@ -26,6 +26,8 @@ constexpr double kBlockChance = 0.03;
 constexpr double kBlockTailIndex = 1.5;
 constexpr double kMarketOrderShare = 0.8;
 constexpr int64_t kFirstTradeId = 1'000'001;
+// The momentum drift's AR(1) coefficient per trade: a memory of ~300 trades.
+constexpr double kTrendPersistence = 1.0 - 1.0 / 300;
 
 int64_t Pow10(int n) {
   int64_t value = 1;
@@ -40,6 +42,7 @@ struct SyntheticMarket::State {
     double log_price = 0;
     double variance = 0;
     double last_return = 0;
+    double trend = 0;  // the momentum drift, in standard deviations
     int64_t next_id = kFirstTradeId;
     int64_t last_ts_ns = 0;
   };
@@ -51,6 +54,7 @@ struct SyntheticMarket::State {
   std::vector<double> cumulative_weight;
   SimRandom rng;
   double rate = 0;
+  double momentum = 0;
   int64_t start_ns = 0;
   double t = 0;  // seconds since start_ns
   double excitation = 0;
@@ -78,6 +82,14 @@ Result<std::unique_ptr<SyntheticMarket>> SyntheticMarket::Create(
       }
     }
     State::Pair pair_state;
+    if (const auto start = options.starts.find(pair.symbol); start != options.starts.end()) {
+      if (!(start->second.price > 0) || start->second.next_trade_id <= 0) {
+        return Status::InvalidArgument("pair " + pair.symbol +
+                                       ": a start needs a positive price and trade id");
+      }
+      pair.start_price = start->second.price;
+      pair_state.next_id = start->second.next_trade_id;
+    }
     pair_state.log_price = std::log(pair.start_price);
     pair_state.variance = pair.volatility * pair.volatility;
     total_weight += pair.weight;
@@ -86,7 +98,18 @@ Result<std::unique_ptr<SyntheticMarket>> SyntheticMarket::Create(
     state->pairs.push_back(std::move(pair));
   }
   for (double& weight : state->cumulative_weight) weight /= total_weight;
+  if (!(options.momentum >= 0 && options.momentum <= 1)) {
+    return Status::InvalidArgument("momentum must be in [0, 1], not " +
+                                   std::to_string(options.momentum));
+  }
+  for (const auto& [symbol, start] : options.starts) {
+    const bool known = std::any_of(state->pairs.begin(), state->pairs.end(),
+                                   [&](const MarketPair& pair) { return pair.symbol == symbol; });
+    if (!known)
+      return Status::InvalidArgument("a start for " + symbol + ", not a pair of the market");
+  }
   state->rate = options.trades_per_second;
+  state->momentum = options.momentum;
   state->start_ns = options.start_ns;
   state->regime_until = state->rng.Exponential(1.0 / kRegimeMeanSeconds);
   return std::unique_ptr<SyntheticMarket>(new SyntheticMarket(std::move(state)));
@@ -136,7 +159,12 @@ SimTrade SyntheticMarket::Next() {
   p.variance =
       long_run * (1 - kArch - kGarch) + kArch * p.last_return * p.last_return + kGarch * p.variance;
   const double sigma = std::sqrt(p.variance);
-  const double shock = s.rng.StudentT5();
+  double shock = s.rng.StudentT5();
+  if (s.momentum > 0) {  // no extra draws without it: default markets stay as they were
+    p.trend = kTrendPersistence * p.trend +
+              std::sqrt(1 - kTrendPersistence * kTrendPersistence) * s.rng.Normal();
+    shock += s.momentum * p.trend;
+  }
   const double r = std::clamp(sigma * shock, -kMaxReturn, kMaxReturn);
   p.last_return = r;
   p.log_price += r;

@@ -15,12 +15,15 @@
 //   - Sizes are lognormal with an occasional Pareto-tailed block trade, rounded to
 //     the lot (at least one lot). The taker side leans with the price move; 80% of
 //     takers are market orders.
-//   - Trade ids are contiguous per pair, from 1,000,001. Timestamps have microsecond
+//   - With `momentum`, each pair's returns also follow a slowly wandering drift.
+//   - Trade ids are contiguous per pair, from 1,000,001 (or a given start). Timestamps have
+//   microsecond
 //     resolution and strictly increase per pair.
 // Not thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +50,13 @@ struct SimTrade {
   friend bool operator==(const SimTrade&, const SimTrade&) = default;
 };
 
+// Where a pair's market starts instead of the pair's defaults: a market that goes on
+// from trades seen before (a demo resuming from its data).
+struct PairStart {
+  double price = 0;           // > 0
+  int64_t next_trade_id = 0;  // > 0
+};
+
 struct SyntheticMarketOptions {
   // Kraken v2 symbols of the pairs (see MakeMarketPair). Default BTC/USD, ETH/USD,
   // SOL/USD.
@@ -54,6 +64,13 @@ struct SyntheticMarketOptions {
   uint64_t seed = 1;
   double trades_per_second = 20;  // long-run mean over all pairs (default 20)
   int64_t start_ns = 0;           // market time at which generation starts
+  // Trend in each pair's price: 0 (default) is a pure random walk, where nothing
+  // predicts the next move; m > 0 adds to each return m standard deviations of a
+  // slowly wandering drift (a unit-variance AR(1) in trade time, ~300 trades
+  // memory), so recent moves carry a little information about the next ones.
+  double momentum = 0;
+  // By Kraken symbol; pairs not named start from their defaults.
+  std::map<std::string, PairStart> starts;
 };
 
 class SyntheticMarket {

@@ -145,6 +145,60 @@ TEST(SyntheticMarketTest, LooksLikeAMarket) {
   EXPECT_GT(sizes.back() / sizes[sizes.size() / 2], 100);
 }
 
+// Correlation of consecutive sums of `block` BTC/USD log returns.
+double BlockReturnCorrelation(double momentum, int block) {
+  SyntheticMarketOptions options;
+  options.seed = 11;
+  options.trades_per_second = 100;
+  options.momentum = momentum;
+  auto market = SyntheticMarket::Create(options);
+  EXPECT_TRUE(market.ok()) << market.status().ToString();
+  std::vector<double> sums;
+  double previous = 0;
+  double sum = 0;
+  int in_block = 0;
+  for (int i = 0; i < 300'000; ++i) {
+    const SimTrade trade = (*market)->Next();
+    if (trade.pair != 0) continue;
+    const double log_price = std::log(trade.price());
+    if (previous != 0) sum += log_price - previous;
+    previous = log_price;
+    if (++in_block == block) {
+      sums.push_back(sum);
+      sum = 0;
+      in_block = 0;
+    }
+  }
+  const double mean = Mean(sums);
+  double cov = 0;
+  double var = 0;
+  for (size_t i = 1; i < sums.size(); ++i) cov += (sums[i] - mean) * (sums[i - 1] - mean);
+  for (double x : sums) var += (x - mean) * (x - mean);
+  return cov / var;
+}
+
+TEST(SyntheticMarketTest, MomentumMakesRecentMovesPredictTheNext) {
+  // A random walk by default: one block's move says nothing of the next...
+  EXPECT_LT(std::abs(BlockReturnCorrelation(0, 30)), 0.05);
+  // ...with momentum it leans the same way.
+  EXPECT_GT(BlockReturnCorrelation(0.3, 30), 0.15);
+}
+
+TEST(SyntheticMarketTest, StartsWhereToldToGoOn) {
+  SyntheticMarketOptions options;
+  options.starts["ETH/USD"] = {.price = 1234.5, .next_trade_id = 777};
+  ASSERT_OK_AND_ASSIGN(auto market, SyntheticMarket::Create(options));
+  const int eth = market->FindPair("ETH/USD");
+  for (int i = 0; i < 1000; ++i) {
+    const SimTrade trade = market->Next();
+    if (trade.pair != eth) continue;
+    EXPECT_EQ(trade.trade_id, 777);
+    EXPECT_NEAR(trade.price(), 1234.5, 1234.5 * 0.01);
+    return;
+  }
+  FAIL() << "no ETH/USD trade in 1000";
+}
+
 TEST(SyntheticMarketTest, RejectsBadOptions) {
   SyntheticMarketOptions options;
   options.pairs = {"BTC/USD", "btc/usd"};
@@ -155,6 +209,14 @@ TEST(SyntheticMarketTest, RejectsBadOptions) {
   EXPECT_FALSE(SyntheticMarket::Create(options).ok());
   options.pairs = {"BTC/USD"};
   options.trades_per_second = 0;
+  EXPECT_FALSE(SyntheticMarket::Create(options).ok());
+  options.trades_per_second = 10;
+  options.momentum = -0.1;
+  EXPECT_FALSE(SyntheticMarket::Create(options).ok());
+  options.momentum = 0;
+  options.starts["ETH/USD"] = {.price = 100, .next_trade_id = 1};
+  EXPECT_NE(SyntheticMarket::Create(options).status().message().find("ETH/USD"), std::string::npos);
+  options.starts = {{"BTC/USD", {.price = 0, .next_trade_id = 1}}};
   EXPECT_FALSE(SyntheticMarket::Create(options).ok());
 }
 
