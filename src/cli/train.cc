@@ -168,12 +168,7 @@ Result<ml::TrainConfig> ConfigOf(const ParsedFlags& flags) {
                                        " is for --datasource; put it in the config");
       }
     }
-    const std::string path(*flags.Get("config"));
-    RTML_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
-    const size_t slash = path.find_last_of('/');
-    RTML_ASSIGN_OR_RETURN(
-        config,
-        ml::ParseTrainConfig(text, path, slash == std::string::npos ? "." : path.substr(0, slash)));
+    RTML_ASSIGN_OR_RETURN(config, LoadTrainConfigFile(std::string(*flags.Get("config"))));
   } else {
     RTML_ASSIGN_OR_RETURN(config, ConfigFromFlags(flags));
   }

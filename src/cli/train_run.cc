@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "broker_flags.h"
 #include "ensure_topic.h"
@@ -132,7 +134,18 @@ void FillFeatures(ml::TrainPlan& plan, const std::vector<std::string>& features)
 
 }  // namespace
 
-Result<TrainRunResult> RunTraining(const TrainConfig& config, const ParsedFlags& flags) {
+Result<ml::TrainConfig> LoadTrainConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const size_t slash = path.find_last_of('/');
+  return ml::ParseTrainConfig(text.str(), path,
+                              slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
+Result<TrainRunResult> RunTraining(const TrainConfig& config, const ParsedFlags& flags,
+                                   bool report) {
   // Open the registry first: a bad directory should not cost a training run.
   RTML_ASSIGN_OR_RETURN(std::unique_ptr<ml::ModelRegistry> registry, OpenRegistryFromFlags(flags));
   Result<Loaded> loaded = std::holds_alternative<ml::StoreSource>(config.data)
@@ -141,10 +154,11 @@ Result<TrainRunResult> RunTraining(const TrainConfig& config, const ParsedFlags&
   if (!loaded.ok()) return loaded.status();
   ml::TrainPlan plan = config.plan;
   FillFeatures(plan, loaded->data.feature_names);
-  std::fprintf(stderr, "train: %zu rows, %zu features, %s\n", loaded->data.rows(),
-               loaded->data.features(), ml::TaskName(plan.task));
-
-  const bool verbose = !flags.Has("quiet");
+  if (report) {
+    std::fprintf(stderr, "train: %zu rows, %zu features, %s\n", loaded->data.rows(),
+                 loaded->data.features(), ml::TaskName(plan.task));
+  }
+  const bool verbose = report && !flags.Has("quiet");
   ml::TrainObserver observer;
   if (verbose) {
     observer.trial = [](const ml::TrainProgress& p) {
@@ -158,11 +172,13 @@ Result<TrainRunResult> RunTraining(const TrainConfig& config, const ParsedFlags&
     };
   }
   RTML_ASSIGN_OR_RETURN(ml::TrainOutcome outcome, ml::Train(loaded->data, plan, observer));
-  PrintResults(outcome, plan.task);
   TrainRunResult result{.verdict = outcome.verdict};
-  std::printf("%s\n", outcome.verdict.c_str());
+  if (report) {
+    PrintResults(outcome, plan.task);
+    std::printf("%s\n", outcome.verdict.c_str());
+  }
   if (!outcome.accepted) {
-    std::printf("registered nothing\n");
+    if (report) std::printf("registered nothing\n");
     return result;
   }
 
@@ -182,13 +198,15 @@ Result<TrainRunResult> RunTraining(const TrainConfig& config, const ParsedFlags&
   RTML_ASSIGN_OR_RETURN(const std::string artifact, outcome.model->Save());
   RTML_ASSIGN_OR_RETURN(result.version, registry->Register(std::move(version), artifact));
   result.registered = true;
-  std::printf("registered %s", result.version.Label().c_str());
   if (!config.promote.empty()) {
     RTML_RETURN_IF_ERROR(registry->Promote(config.name, config.promote, result.version.version));
-    std::printf(" as %s", config.promote.c_str());
+    result.promoted_as = config.promote;
   }
-  std::printf("\n");
-  std::fflush(stdout);
+  if (report) {
+    std::printf("registered %s%s%s\n", result.version.Label().c_str(),
+                result.promoted_as.empty() ? "" : " as ", result.promoted_as.c_str());
+    std::fflush(stdout);
+  }
   return result;
 }
 

@@ -15,11 +15,16 @@ namespace rtml::cli {
 struct TrainRunResult {
   bool registered = false;
   ml::ModelVersion version;  // when registered
+  std::string promoted_as;   // the alias it was promoted to, if any
   std::string verdict;
 };
 
-// `flags` name the broker, the store and the registry. Progress goes to stderr, the
-// results table and verdict to stdout.
-Result<TrainRunResult> RunTraining(const ml::TrainConfig& config, const ParsedFlags& flags);
+// Reads an `rtml train` config; model spec files it names are relative to its directory.
+Result<ml::TrainConfig> LoadTrainConfigFile(const std::string& path);
+
+// `flags` name the broker, the store and the registry. With `report`, progress goes
+// to stderr, the results table and verdict to stdout; without, the result says it all.
+Result<TrainRunResult> RunTraining(const ml::TrainConfig& config, const ParsedFlags& flags,
+                                   bool report = true);
 
 }  // namespace rtml::cli

@@ -104,6 +104,25 @@ Result<TradeValidator::PairState*> TradeValidator::StateFor(const Trade& trade) 
   return impl.last;
 }
 
+void TradeValidator::SeenThrough(std::string_view exchange, std::string_view pair,
+                                 int64_t trade_id) {
+  Impl& impl = *impl_;
+  std::string key(exchange);
+  key += '\0';
+  key += pair;
+  const auto [it, added] = impl.states.try_emplace(std::move(key));
+  PairState& state = it->second;
+  if (added) {
+    state.count_gaps =
+        std::find(options_.contiguous_id_exchanges.begin(), options_.contiguous_id_exchanges.end(),
+                  exchange) != options_.contiguous_id_exchanges.end();
+  }
+  if (trade_id <= state.floor) return;
+  state.floor = trade_id;
+  state.high = std::max(state.high, trade_id);
+  while (!state.pending.empty() && state.pending.front() <= trade_id) state.pending.pop_front();
+}
+
 Result<TradeValidator::Verdict> TradeValidator::Check(const Trade& trade) {
   if (Status status = CheckFields(trade); !status.ok()) {
     ++counters_.rejected;

@@ -61,6 +61,10 @@ class TradeSink final : public TradeHandler {
   // The same with every field chosen by the caller (e.g. a topic's partition/offset).
   Status Reject(const DeadLetter& letter);
 
+  // Ids of the pair up to `trade_id` are duplicates (already in the topic).
+  void SeenThrough(std::string_view exchange, std::string_view pair, int64_t trade_id) {
+    validator_.SeenThrough(exchange, pair, trade_id);
+  }
   // Flushes the producer: everything accepted or rejected so far is durable after.
   Status Flush();
 

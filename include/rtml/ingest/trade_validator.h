@@ -81,6 +81,9 @@ class TradeValidator {
   // the reason if it breaks a rule (then nothing is remembered about it).
   Result<Verdict> Check(const Trade& trade);
 
+  // Every id of the pair up to `trade_id` counts as seen from now on: trades stored
+  // before this run (a live feed starting where a backfill ended).
+  void SeenThrough(std::string_view exchange, std::string_view pair, int64_t trade_id);
   const TradeCounters& counters() const { return counters_; }
   // Distinct (exchange, pair) tracked, and ids remembered above their floors (for
   // tests of the memory bound).

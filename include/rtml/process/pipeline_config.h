@@ -54,6 +54,10 @@
 //       key: {sensor: string}
 //       event_time: ts_ms
 //       features: {temperature: double, status: string, readings: int64}
+//   training:                         # retraining while the pipeline runs
+//     - config: btc-close-10s.yaml    # an `rtml train` config (relative to this file)
+//       every: 1h                     # at start, then this often; a new version is
+//                                     # promoted only if it passes the baseline gate
 #pragma once
 
 #include <map>
@@ -107,13 +111,22 @@ struct StageConfig {
   OperatorFactory Factory() const;
 };
 
+// A training run the pipeline repeats on a schedule (the config is read at each run,
+// so edits apply to the next).
+struct TrainingSchedule {
+  std::string config;  // path of an `rtml train` config
+  int64_t every_ms = 0;
+};
+
 struct PipelineConfig {
   std::string name;
   std::vector<StageConfig> stages;  // in declaration order
   std::vector<features::FeatureGroup> feature_groups;
+  std::vector<TrainingSchedule> training;
 };
 
-// Parses YAML text; `origin` (a file name) prefixes every error:
+// Parses YAML text; `origin` (a file name) prefixes every error, and relative paths of
+// training configs are taken from its directory:
 // "market.yaml: stages[1].features[2]: unknown indicator 'rsx_14' (known: ...)".
 Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_view origin);
 // Reads and parses a file (IOError naming it if it cannot be read).

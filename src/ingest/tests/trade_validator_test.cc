@@ -108,6 +108,19 @@ TEST(TradeValidatorTest, DropsDuplicatesPerExchangeAndPair) {
   EXPECT_EQ(validator.tracked_pairs(), 3u);
 }
 
+TEST(TradeValidatorTest, IdsStoredBeforeTheRunAreDuplicates) {
+  // A live feed starting where a backfill ended: its snapshot repeats stored trades.
+  TradeValidator validator;
+  validator.SeenThrough("binance", "BTCUSDT", 20);
+  EXPECT_EQ(Check(validator, MakeTrade(18)), Verdict::kDuplicate);
+  EXPECT_EQ(Check(validator, MakeTrade(20)), Verdict::kDuplicate);
+  EXPECT_EQ(Check(validator, MakeTrade(21)), Verdict::kAccept);
+  EXPECT_EQ(Check(validator, MakeTrade(5, "ETHUSDT")), Verdict::kAccept);  // other pairs as before
+  validator.SeenThrough("binance", "BTCUSDT", 10);  // never lowers what was seen
+  EXPECT_EQ(Check(validator, MakeTrade(21)), Verdict::kDuplicate);
+  EXPECT_EQ(validator.counters().duplicates, 3);
+}
+
 TEST(TradeValidatorTest, CountsGapsAndFillsThemWithLateTrades) {
   TradeValidator validator;
   for (const int64_t id : {1, 2, 3, 7, 8}) Check(validator, MakeTrade(id));

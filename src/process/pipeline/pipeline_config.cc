@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -251,6 +252,30 @@ Result<StageConfig> ParseStage(const YAML::Node& node, const std::string& path,
   return stage;
 }
 
+Result<std::vector<TrainingSchedule>> ParseTraining(YamlFields& f, const std::string& origin) {
+  std::vector<TrainingSchedule> schedules;
+  const YAML::Node training = f.Node("training");
+  if (!training) return schedules;
+  if (!training.IsSequence()) return f.Error("training", "expected a list");
+  const std::filesystem::path directory = std::filesystem::path(origin).parent_path();
+  for (size_t i = 0; i < training.size(); ++i) {
+    const std::string path = origin + ": training[" + std::to_string(i) + "]";
+    if (!training[i].IsMap()) return Status::InvalidArgument(path + ": expected a mapping");
+    YamlFields t(training[i], path);
+    TrainingSchedule schedule;
+    RTML_ASSIGN_OR_RETURN(schedule.config, t.String("config", ""));
+    if (schedule.config.empty()) return t.Error("config", "name an `rtml train` config file");
+    if (std::filesystem::path(schedule.config).is_relative()) {
+      schedule.config = (directory / schedule.config).string();
+    }
+    RTML_ASSIGN_OR_RETURN(schedule.every_ms, t.DurationMs("every", 0));
+    if (schedule.every_ms < 1000) return t.Error("every", "give a period of at least 1s, e.g. 1h");
+    RTML_RETURN_IF_ERROR(t.NoOthers());
+    schedules.push_back(std::move(schedule));
+  }
+  return schedules;
+}
+
 }  // namespace
 
 const std::string& StageConfig::input() const {
@@ -328,6 +353,7 @@ Result<PipelineConfig> ParsePipelineConfig(std::string_view yaml, std::string_vi
     }
     config.stages.push_back(std::move(stage));
   }
+  RTML_ASSIGN_OR_RETURN(config.training, ParseTraining(f, where));
   RTML_RETURN_IF_ERROR(f.NoOthers());
   return config;
 }

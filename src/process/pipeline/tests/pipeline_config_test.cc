@@ -221,5 +221,31 @@ stages:
             "p.yaml: stages[0].model: name the registered model to score with");
 }
 
+TEST(PipelineConfigTest, TrainingSchedulesReadTheirConfigBesideThePipeline) {
+  ASSERT_OK_AND_ASSIGN(const PipelineConfig config, ParsePipelineConfig(R"(
+name: live
+stages:
+  - {name: candles, kind: candles}
+training:
+  - {config: btc.yaml, every: 1h}
+  - {config: /etc/rtml/eth.yaml, every: 90s}
+)",
+                                                                        "/srv/demo/live.yaml"));
+  ASSERT_EQ(config.training.size(), 2u);
+  EXPECT_EQ(config.training[0].config, "/srv/demo/btc.yaml");
+  EXPECT_EQ(config.training[0].every_ms, 3'600'000);
+  EXPECT_EQ(config.training[1].config, "/etc/rtml/eth.yaml");
+  EXPECT_EQ(config.training[1].every_ms, 90'000);
+
+  const std::string stages = "name: p\nstages:\n  - {name: c, kind: candles}\n";
+  EXPECT_EQ(ErrorOf(stages + "training:\n  - {every: 1h}\n"),
+            "p.yaml: training[0].config: name an `rtml train` config file");
+  EXPECT_EQ(ErrorOf(stages + "training:\n  - {config: a.yaml}\n"),
+            "p.yaml: training[0].every: give a period of at least 1s, e.g. 1h");
+  EXPECT_NE(
+      ErrorOf(stages + "training:\n  - {config: a.yaml, every: 1h, when: now}\n").find("when"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace rtml::process
