@@ -12,6 +12,7 @@
 #include "broker_flags.h"
 #include "command.h"
 #include "ensure_topic.h"
+#include "rtml/control/metrics_route.h"
 #include "rtml/control/prediction_routes.h"
 #include "rtml/serve/live_error.h"
 #include "rtml/serve/prediction_board.h"
@@ -128,6 +129,7 @@ ExitStatus RunServe(const Invocation& invocation) {
       {.address = std::string(flags.Get("address").value_or("127.0.0.1")),
        .port = static_cast<uint16_t>(*port)});
   control::AddPredictionRoutes(server, board);
+  control::AddMetricsRoute(server, {[&board] { return board.PrometheusText(); }});
   if (Status started = server.Start(); !started.ok()) return ExitStatus::Failure(started);
   InstallStopHandlers();
   std::fprintf(stderr,

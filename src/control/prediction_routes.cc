@@ -27,9 +27,6 @@ void AddPredictionRoutes(ingest::net::LoopbackServer& server, const serve::Predi
   server.AddHttpRoute("/health", [](const HttpRequest&) -> HttpResponse {
     return Json(200, "{\"status\":\"ok\"}");
   });
-  server.AddHttpRoute("/metrics", [&board](const HttpRequest&) -> HttpResponse {
-    return {200, {{"Content-Type", "text/plain; version=0.0.4"}}, board.PrometheusText()};
-  });
 }
 
 }  // namespace rtml::control

@@ -2,7 +2,8 @@
 
 #include <simdjson.h>
 
-#include <cinttypes>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -15,16 +16,36 @@ namespace {
 std::string Label(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\\' || c == '"' || c == '\n') out += '\\';
     out += c == '\n' ? 'n' : c;
   }
   return out;
 }
 
-void Sample(std::string& out, const char* metric, const std::string& labels, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  out += std::string(metric) + "{" + labels + "} " + (std::isnan(value) ? "NaN" : text) + "\n";
+std::string VersionLabels(const std::string& model, int64_t version) {
+  return "model=\"" + Label(model) + "\",version=\"" + std::to_string(version) + "\"";
+}
+
+// The shortest text that reads back as `value`; NaN and infinities as Prometheus
+// spells them.
+std::string Number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : "NaN";
+}
+
+void Sample(std::string& out, std::string_view metric, const std::string& labels, double value) {
+  out.append(metric).append("{").append(labels).append("} ").append(Number(value)) += '\n';
+}
+
+// A bucket's upper bound as the `le` label: seconds, as Prometheus clients print them
+// ("1e-06", "0.0003").
+std::string BucketBound(int64_t bound_us) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", static_cast<double>(bound_us) / 1e6);
+  return text;
 }
 
 }  // namespace
@@ -42,7 +63,8 @@ Status PredictionBoard::AddPrediction(std::string_view json) {
   if (root["model_version"].get_int64().get(version)) {
     return Status::InvalidArgument("no integer 'model_version'");
   }
-  if (root["latency_us"].get_int64().get(latency_us)) latency_us = 0;
+  // Older records and other writers may lack it: counted, but not a latency of 0.
+  const bool has_latency = !root["latency_us"].get_int64().get(latency_us) && latency_us >= 0;
   std::lock_guard lock(mu_);
   auto it = recent_.find(pair);
   if (it == recent_.end()) it = recent_.emplace(std::string(pair), std::deque<std::string>()).first;
@@ -50,7 +72,19 @@ Status PredictionBoard::AddPrediction(std::string_view json) {
   if (it->second.size() > window_) it->second.pop_back();
   Served& served = served_[{std::string(model), version}];
   ++served.predictions;
-  served.latency_us_sum += latency_us;
+  if (has_latency) {
+    const int64_t* bound =
+        std::lower_bound(std::begin(kLatencyBucketsUs), std::end(kLatencyBucketsUs), latency_us);
+    ++served.latency_in_bucket[static_cast<size_t>(bound - std::begin(kLatencyBucketsUs))];
+    ++served.latency_count;
+    served.latency_us_sum += latency_us;
+  }
+  const auto serving = serving_.find(model);
+  if (serving == serving_.end()) {
+    serving_.emplace(std::string(model), version);
+  } else {
+    serving->second = version;
+  }
   return Status::Ok();
 }
 
@@ -98,18 +132,34 @@ std::string PredictionBoard::PrometheusText() const {
       "# HELP rtml_predictions_total Predictions served, per model version (0: the baseline).\n"
       "# TYPE rtml_predictions_total counter\n";
   for (const auto& [key, served] : served_) {
-    const std::string labels =
-        "model=\"" + Label(key.first) + "\",version=\"" + std::to_string(key.second) + "\"";
-    Sample(out, "rtml_predictions_total", labels, static_cast<double>(served.predictions));
+    Sample(out, "rtml_predictions_total", VersionLabels(key.first, key.second),
+           static_cast<double>(served.predictions));
   }
   out +=
-      "# HELP rtml_prediction_latency_us_mean Mean scoring latency, per model version.\n"
-      "# TYPE rtml_prediction_latency_us_mean gauge\n";
+      "# HELP rtml_prediction_latency_seconds Time to score one prediction (features to "
+      "value), per model version.\n"
+      "# TYPE rtml_prediction_latency_seconds histogram\n";
   for (const auto& [key, served] : served_) {
-    const std::string labels =
-        "model=\"" + Label(key.first) + "\",version=\"" + std::to_string(key.second) + "\"";
-    Sample(out, "rtml_prediction_latency_us_mean", labels,
-           static_cast<double>(served.latency_us_sum) / static_cast<double>(served.predictions));
+    const std::string labels = VersionLabels(key.first, key.second);
+    int64_t cumulative = 0;
+    for (size_t i = 0; i <= kLatencyBuckets; ++i) {
+      cumulative += served.latency_in_bucket[i];
+      const std::string le = i < kLatencyBuckets ? BucketBound(kLatencyBucketsUs[i]) : "+Inf";
+      Sample(out, "rtml_prediction_latency_seconds_bucket", labels + ",le=\"" + le + "\"",
+             static_cast<double>(cumulative));
+    }
+    Sample(out, "rtml_prediction_latency_seconds_sum", labels,
+           static_cast<double>(served.latency_us_sum) / 1e6);
+    Sample(out, "rtml_prediction_latency_seconds_count", labels,
+           static_cast<double>(served.latency_count));
+  }
+  out +=
+      "# HELP rtml_model_version The version of each model's newest prediction (0: the "
+      "baseline).\n"
+      "# TYPE rtml_model_version gauge\n";
+  for (const auto& [model, version] : serving_) {
+    Sample(out, "rtml_model_version", "model=\"" + Label(model) + "\"",
+           static_cast<double>(version));
   }
   out +=
       "# HELP rtml_live_mae Mean absolute error of judged predictions, per model version.\n"
@@ -121,8 +171,7 @@ std::string PredictionBoard::PrometheusText() const {
       "# HELP rtml_live_judged_total Predictions judged against the realised value.\n"
       "# TYPE rtml_live_judged_total counter\n";
   for (const LiveErrorRow& row : live_.Rows()) {
-    const std::string labels =
-        "model=\"" + Label(row.model) + "\",version=\"" + std::to_string(row.model_version) + "\"";
+    const std::string labels = VersionLabels(row.model, row.model_version);
     Sample(out, "rtml_live_mae", labels, row.mae);
     Sample(out, "rtml_live_baseline_mae", labels, row.baseline_mae);
     Sample(out, "rtml_live_direction_accuracy", labels, row.directional_accuracy);

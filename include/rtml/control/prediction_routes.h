@@ -2,10 +2,10 @@
 //   GET /predictions                 the latest prediction of every pair
 //   GET /predictions?pair=P[&recent=N]  P's latest and its N most recent (default 20)
 //   GET /health                      {"status":"ok"}
-//   GET /metrics                     Prometheus text: predictions, latency and live
-//                                    error per model version (serve/prediction_board.h)
 // Errors are JSON {"error":"..."}: 404 for a pair with no predictions, 400 for a bad
-// `recent`. The board must outlive the server.
+// `recent`. The board must outlive the server. GET /metrics is not among them, so that
+// one server can gather the board's metrics with others' (metrics_route.h):
+//   AddMetricsRoute(server, {[&board] { return board.PrometheusText(); }});
 #pragma once
 
 #include "rtml/ingest/net/loopback_server.h"

@@ -4,8 +4,10 @@
 // live_evaluation.h). Thread-safe: a follower adds while a server reads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,19 +32,35 @@ class PredictionBoard {
   Result<std::string> PairJson(std::string_view pair, size_t recent) const;
   // {"pairs":[the latest prediction of each pair]}
   std::string LatestJson() const;
-  // Prometheus text: predictions and mean latency per model version, the live MAE of
-  // each version and the baseline's on the same predictions, directions called.
+  // Prometheus text (format 0.0.4), per model version: predictions served, a
+  // histogram of their scoring latency (rtml_prediction_latency_seconds, buckets
+  // kLatencyBucketsUs, from each record's latency_us; records without one are
+  // counted but not observed), the live MAE next to the baseline's on the same
+  // predictions, directions called; per model, the version that served last
+  // (rtml_model_version).
   std::string PrometheusText() const;
+
+  // Upper bounds of the latency histogram's buckets, in microseconds (then +Inf):
+  // scoring takes microseconds, so half-decades from 1 us to 100 ms.
+  static constexpr int64_t kLatencyBucketsUs[] = {1,    3,    10,    30,    100,   300,
+                                                  1000, 3000, 10000, 30000, 100000};
+  static constexpr size_t kLatencyBuckets = std::size(kLatencyBucketsUs);
 
  private:
   struct Served {
     int64_t predictions = 0;
+    // Latencies observed: per bucket (not cumulative; the last is +Inf), count, sum.
+    std::array<int64_t, kLatencyBuckets + 1> latency_in_bucket{};
+    int64_t latency_count = 0;
     int64_t latency_us_sum = 0;
   };
   const size_t window_;
   mutable std::mutex mu_;
   std::map<std::string, std::deque<std::string>, std::less<>> recent_;  // newest first
   std::map<std::pair<std::string, int64_t>, Served> served_;
+  // Per model, the version of the newest prediction received: the one serving now
+  // (an alias moved back to an older version shows here as that version).
+  std::map<std::string, int64_t, std::less<>> serving_;
   LiveErrorTable live_;
 };
 
