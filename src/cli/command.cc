@@ -49,9 +49,10 @@ std::string SubcommandList(std::span<const Command> commands) {
 
 std::span<const Command* const> RootCommands() {
   static const Command* const kCommands[] = {
-      &TopicsCommand(),   &ProduceCommand(), &ConsumeCommand(),     &IngestCommand(),
-      &BackfillCommand(), &ReplayCommand(),  &PipelineCommand(),    &FeaturesCommand(),
-      &ModelsCommand(),   &TrainCommand(),   &PredictionsCommand(), &ExchangeSimCommand()};
+      &DemoCommand(),       &TopicsCommand(),   &ProduceCommand(), &ConsumeCommand(),
+      &IngestCommand(),     &BackfillCommand(), &ReplayCommand(),  &PipelineCommand(),
+      &FeaturesCommand(),   &ModelsCommand(),   &TrainCommand(),   &PredictionsCommand(),
+      &ExchangeSimCommand()};
   return kCommands;
 }
 

@@ -46,6 +46,7 @@ const Command& TrainCommand();
 const Command& PredictionsCommand();
 const Command& ReplayCommand();
 const Command& ExchangeSimCommand();
+const Command& DemoCommand();
 
 // Every top-level command, in help order.
 std::span<const Command* const> RootCommands();

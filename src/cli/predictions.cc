@@ -12,6 +12,7 @@
 #include "broker_flags.h"
 #include "command.h"
 #include "ensure_topic.h"
+#include "prediction_follower.h"
 #include "rtml/control/metrics_route.h"
 #include "rtml/control/prediction_routes.h"
 #include "rtml/serve/live_error.h"
@@ -83,38 +84,6 @@ void DefineServeFlags(FlagSet& flags) {
   AddBrokerFlags(flags);
 }
 
-// Reads both topics from their start and then follows them into the board, until
-// asked to stop. Records that are not predictions are counted, not served.
-Status Follow(stream::Broker& broker, const std::string& predictions, const std::string& evaluation,
-              serve::PredictionBoard& board) {
-  std::vector<stream::TopicPartition> partitions;
-  for (const std::string& topic : {predictions, evaluation}) {
-    RTML_RETURN_IF_ERROR(EnsureTopic(broker, topic, 1));
-    RTML_ASSIGN_OR_RETURN(const stream::TopicDescription described, broker.DescribeTopic(topic));
-    for (const auto& partition : described.partitions) {
-      partitions.push_back({topic, partition.partition});
-    }
-  }
-  RTML_ASSIGN_OR_RETURN(std::unique_ptr<stream::Consumer> consumer, broker.NewConsumer());
-  RTML_RETURN_IF_ERROR(consumer->Assign(partitions));
-  int64_t unreadable = 0;
-  while (!StopRequested()) {
-    RTML_ASSIGN_OR_RETURN(const std::span<const stream::ConsumedRecord> records,
-                          consumer->Poll(std::chrono::milliseconds(100)));
-    for (const stream::ConsumedRecord& record : records) {
-      const Status added = record.topic == predictions ? board.AddPrediction(record.value)
-                                                       : board.AddJudged(record.value);
-      if (!added.ok() && unreadable++ == 0) {
-        std::fprintf(stderr,
-                     "rtml predictions serve: skipping records that are not predictions: "
-                     "%s\n",
-                     added.message().c_str());
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 ExitStatus RunServe(const Invocation& invocation) {
   const ParsedFlags& flags = invocation.flags;
   if (Status none = flags.ExpectPositional(0, ""); !none.ok()) {
@@ -136,9 +105,9 @@ ExitStatus RunServe(const Invocation& invocation) {
                "rtml predictions serve: %s/predictions?pair=PAIR, /metrics, /health (Ctrl-C to "
                "stop)\n",
                server.BaseUrl(false).c_str());
-  const Status followed =
-      Follow(**broker, std::string(flags.Get("topic").value_or("predictions")),
-             std::string(flags.Get("evaluation").value_or("predictions.eval")), board);
+  const Status followed = FollowPredictions(
+      **broker, std::string(flags.Get("topic").value_or("predictions")),
+      std::string(flags.Get("evaluation").value_or("predictions.eval")), board, StopRequested);
   server.Stop();
   if (!followed.ok()) return ExitStatus::Failure(followed);
   return ExitStatus::Ok();

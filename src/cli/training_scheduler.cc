@@ -7,6 +7,11 @@
 #include "rtml/core/clock.h"
 
 namespace rtml::cli {
+namespace {
+
+constexpr int64_t kRetryAfterFailureMs = 15'000;
+
+}  // namespace
 
 std::string TrainingReport::Line() const {
   char took[32];
@@ -74,6 +79,8 @@ void TrainingScheduler::Loop() {
     lock.lock();
     // A run longer than the period: the next one starts from now, not back to back.
     if (*due < WallClockMs()) *due = WallClockMs() + schedule.every_ms;
+    // A failed run (no rows stored yet, a store briefly away) is tried again soon.
+    if (!report.outcome.ok()) *due = std::min(*due, WallClockMs() + kRetryAfterFailureMs);
   }
 }
 

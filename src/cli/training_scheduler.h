@@ -2,7 +2,7 @@
 // `training:` list): each schedule's `rtml train` config is read and run at start,
 // then every `every`, on a thread of its own. A version is registered and promoted
 // only when it passes its config's baseline gate (RunTraining); a failed run is
-// reported and the next one tried.
+// reported and tried again after at most 15 s.
 #pragma once
 
 #include <condition_variable>

@@ -63,6 +63,13 @@ Status PredictionBoard::AddPrediction(std::string_view json) {
   if (root["model_version"].get_int64().get(version)) {
     return Status::InvalidArgument("no integer 'model_version'");
   }
+  double prediction = 0;
+  int64_t ts_ms = 0, target_ts_ms = 0;
+  if (root["prediction"].get_double().get(prediction)) {
+    return Status::InvalidArgument("no number 'prediction'");
+  }
+  if (root["ts_ms"].get_int64().get(ts_ms)) return Status::InvalidArgument("no integer 'ts_ms'");
+  if (root["target_ts_ms"].get_int64().get(target_ts_ms)) target_ts_ms = 0;
   // Older records and other writers may lack it: counted, but not a latency of 0.
   const bool has_latency = !root["latency_us"].get_int64().get(latency_us) && latency_us >= 0;
   std::lock_guard lock(mu_);
@@ -70,6 +77,14 @@ Status PredictionBoard::AddPrediction(std::string_view json) {
   if (it == recent_.end()) it = recent_.emplace(std::string(pair), std::deque<std::string>()).first;
   it->second.emplace_front(json);
   if (it->second.size() > window_) it->second.pop_back();
+  LatestPrediction& latest = latest_[std::string(pair)];
+  latest = {.pair = std::string(pair),
+            .model = std::string(model),
+            .model_version = version,
+            .prediction = prediction,
+            .ts_ms = ts_ms,
+            .target_ts_ms = target_ts_ms,
+            .received = latest.received + 1};
   Served& served = served_[{std::string(model), version}];
   ++served.predictions;
   if (has_latency) {
@@ -112,6 +127,18 @@ Result<std::string> PredictionBoard::PairJson(std::string_view pair, size_t rece
   }
   body += "]}";
   return body;
+}
+
+std::vector<LatestPrediction> PredictionBoard::Latest() const {
+  std::lock_guard lock(mu_);
+  std::vector<LatestPrediction> latest;
+  for (const auto& [pair, prediction] : latest_) latest.push_back(prediction);
+  return latest;
+}
+
+std::vector<LiveErrorRow> PredictionBoard::LiveErrors() const {
+  std::lock_guard lock(mu_);
+  return live_.Rows();
 }
 
 std::string PredictionBoard::LatestJson() const {

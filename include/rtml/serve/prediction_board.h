@@ -12,11 +12,23 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rtml/core/result.h"
 #include "rtml/serve/live_error.h"
 
 namespace rtml::serve {
+
+// A pair's newest prediction, for screens.
+struct LatestPrediction {
+  std::string pair;
+  std::string model;
+  int64_t model_version = 0;
+  double prediction = 0;
+  int64_t ts_ms = 0;
+  int64_t target_ts_ms = 0;
+  int64_t received = 0;  // predictions of the pair so far
+};
 
 class PredictionBoard {
  public:
@@ -32,6 +44,10 @@ class PredictionBoard {
   Result<std::string> PairJson(std::string_view pair, size_t recent) const;
   // {"pairs":[the latest prediction of each pair]}
   std::string LatestJson() const;
+  // The same, by pair, for a screen.
+  std::vector<LatestPrediction> Latest() const;
+  // Each model version's live error next to the baseline's (see LiveErrorTable).
+  std::vector<LiveErrorRow> LiveErrors() const;
   // Prometheus text (format 0.0.4), per model version: predictions served, a
   // histogram of their scoring latency (rtml_prediction_latency_seconds, buckets
   // kLatencyBucketsUs, from each record's latency_us; records without one are
@@ -57,6 +73,7 @@ class PredictionBoard {
   const size_t window_;
   mutable std::mutex mu_;
   std::map<std::string, std::deque<std::string>, std::less<>> recent_;  // newest first
+  std::map<std::string, LatestPrediction, std::less<>> latest_;
   std::map<std::pair<std::string, int64_t>, Served> served_;
   // Per model, the version of the newest prediction received: the one serving now
   // (an alias moved back to an older version shows here as that version).
