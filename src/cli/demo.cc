@@ -283,7 +283,7 @@ ExitStatus Run(const Invocation& invocation) {
     }
   }
   Result<std::map<std::string, StoredTrade>> stored =
-      NewestStoredTrades(broker, sink_options.topic);
+      NewestStoredTrades(broker, sink_options.topic, args.pairs);
   if (!stored.ok()) return ExitStatus::Failure(stored.status());
   const bool resuming = !stored->empty();
   events.Add(std::string(*wrote ? "wrote " : "kept ") + args.layout.PipelineConfig() +
@@ -339,7 +339,7 @@ ExitStatus Run(const Invocation& invocation) {
   if (!args.replay.empty()) live_sink_options.validator.max_age_ms = INT64_MAX / 2;  // old captures
   ingest::TradeSink sink(**producer, live_sink_options);
   Result<std::map<std::string, StoredTrade>> after_backfill =
-      NewestStoredTrades(broker, sink_options.topic);
+      NewestStoredTrades(broker, sink_options.topic, args.pairs);
   if (!after_backfill.ok()) return ExitStatus::Failure(after_backfill.status());
   const std::string exchange = args.replay.empty() ? "kraken" : "binance";
   for (const auto& [pair, trade] : *after_backfill)

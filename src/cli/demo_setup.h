@@ -43,9 +43,10 @@ struct StoredTrade {
   int64_t ts_ms = 0;
 };
 
-// The newest trade of each pair in the trades topic (looking at the tail of each
-// partition only: the newest trades are there). Empty for an empty or missing topic.
-Result<std::map<std::string, StoredTrade>> NewestStoredTrades(stream::Broker& broker,
-                                                              const std::string& topic);
+// The newest trade of each pair in the trades topic, reading from the end of each
+// partition only as far back as it takes to see each of `pairs` (or the whole
+// topic). Empty for an empty or missing topic.
+Result<std::map<std::string, StoredTrade>> NewestStoredTrades(
+    stream::Broker& broker, const std::string& topic, const std::vector<std::string>& pairs);
 
 }  // namespace rtml::cli

@@ -28,17 +28,40 @@ std::vector<std::pair<std::string, const Command*>> AllCommands() {
 TEST(HelpCliTest, RegistryHasEveryCommand) {
   std::vector<std::string> paths;
   for (const auto& [path, command] : AllCommands()) paths.push_back(path);
-  EXPECT_EQ(paths,
-            (std::vector<std::string>{
-                "topics",          "topics list",      "topics create",     "topics describe",
-                "topics delete",   "produce",          "consume",           "ingest",
-                "backfill",        "replay",           "pipeline",          "pipeline run",
-                "features",        "features compute", "features list",     "features describe",
-                "features get",    "features export",  "features verify",   "features serve",
-                "models",          "models list",      "models show",       "models promote",
-                "models rollback", "models delete",    "models export",     "models import",
-                "train",           "predictions",      "predictions stats", "predictions serve",
-                "exchange-sim"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"demo",
+                                             "topics",
+                                             "topics list",
+                                             "topics create",
+                                             "topics describe",
+                                             "topics delete",
+                                             "produce",
+                                             "consume",
+                                             "ingest",
+                                             "backfill",
+                                             "replay",
+                                             "pipeline",
+                                             "pipeline run",
+                                             "features",
+                                             "features compute",
+                                             "features list",
+                                             "features describe",
+                                             "features get",
+                                             "features export",
+                                             "features verify",
+                                             "features serve",
+                                             "models",
+                                             "models list",
+                                             "models show",
+                                             "models promote",
+                                             "models rollback",
+                                             "models delete",
+                                             "models export",
+                                             "models import",
+                                             "train",
+                                             "predictions",
+                                             "predictions stats",
+                                             "predictions serve",
+                                             "exchange-sim"}));
 }
 
 TEST(HelpCliTest, EveryCommandHasHelp) {
@@ -77,11 +100,12 @@ TEST(HelpCliTest, RootHelpListsCommands) {
   CliRunner cli;
   const CliResult result = cli.Run("--help");
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(
-      result.out.find("\nCommands:\n  topics         Create, list, describe and delete topics\n"
-                      "  produce        Write JSON lines from stdin or a file to a topic\n"
-                      "  consume        Print a topic's records as JSON lines\n"),
-      std::string::npos)
+  EXPECT_NE(result.out.find("\nCommands:\n  demo           Run the whole loop on this machine: "
+                            "exchange, pipeline, models, live predictions\n"
+                            "  topics         Create, list, describe and delete topics\n"
+                            "  produce        Write JSON lines from stdin or a file to a topic\n"
+                            "  consume        Print a topic's records as JSON lines\n"),
+            std::string::npos)
       << result.out;
   EXPECT_EQ(cli.Run("-h").out, result.out);
 }
