@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job, until `rtml demo` lands: what works today, on the embedded default
+# A tour of the commands one by one, on the embedded default
 # (no servers). A round trip through the durable log (file://); then a market: live
 # trades over the Kraken websocket from the local exchange simulator, candles and
 # features by the stream pipeline, kept in the feature store, read back online and as
