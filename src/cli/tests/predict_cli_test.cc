@@ -9,6 +9,8 @@
 #include <simdjson.h>
 #include <sys/wait.h>
 
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -48,6 +50,23 @@ std::vector<std::string> Values(stream::Broker& broker, const std::string& topic
                                      return Status::Ok();
                                    }));
   return values;
+}
+
+// Registers a least-squares model of close-1s on close, ema_5 and rsi_3 that predicts
+// about `lift` above the close; returns it.
+Result<std::unique_ptr<ml::Model>> RegisterModel(ml::ModelRegistry& registry, double lift) {
+  ml::Dataset rows{.feature_names = {"close", "ema_5", "rsi_3"}};
+  for (int i = 0; i < 50; ++i) {
+    rows.Add(std::vector<double>{100.0 + i, 99.0 + i, 40.0 + i % 7}, 100 + lift + i + 0.1 * (i % 7),
+             i);
+  }
+  RTML_ASSIGN_OR_RETURN(std::unique_ptr<ml::Model> model,
+                        ml::MakeModel({.type = "least_squares", .features = rows.feature_names}));
+  RTML_RETURN_IF_ERROR(model->Fit(rows, {}));
+  RTML_ASSIGN_OR_RETURN(const std::string artifact, model->Save());
+  RTML_RETURN_IF_ERROR(
+      registry.Register({.name = "close-1s", .task = "regression"}, artifact).status());
+  return model;
 }
 
 TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
@@ -92,16 +111,8 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
   }
 
   // A model of three features, registered and promoted: the stage scores with it.
-  ml::Dataset rows{.feature_names = {"close", "ema_5", "rsi_3"}};
-  for (int i = 0; i < 50; ++i) {
-    rows.Add(std::vector<double>{100.0 + i, 99.0 + i, 40.0 + i % 7}, 100.5 + i + 0.1 * (i % 7), i);
-  }
-  ASSERT_OK_AND_ASSIGN(auto model,
-                       ml::MakeModel({.type = "least_squares", .features = rows.feature_names}));
-  ASSERT_OK(model->Fit(rows, {}));
   ASSERT_OK_AND_ASSIGN(auto models, ml::ModelRegistry::Open(registry));
-  ASSERT_OK_AND_ASSIGN(const std::string artifact, model->Save());
-  ASSERT_OK(models->Register({.name = "close-1s", .task = "regression"}, artifact).status());
+  ASSERT_OK_AND_ASSIGN(const std::unique_ptr<ml::Model> model, RegisterModel(*models, 0.5));
   ASSERT_OK(models->Promote("close-1s", "production", 1));
 
   const std::string again = cli.WriteFile(
@@ -177,6 +188,80 @@ TEST(PredictCliTest, TheBaselineServesFirstThenThePromotedModel) {
   int status = 0;
   ASSERT_EQ(waitpid(server.pid, &status, 0), server.pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(PredictCliTest, AHotSwapUnderLoadLosesAndRepeatsNothing) {
+  // A running pipeline scores with version 1 while trades stream in; version 2 is
+  // promoted mid-stream. Every warm features record gets exactly one prediction, by
+  // version 1 up to one point in the stream and by version 2 after it, each equal to
+  // its version's own prediction.
+  CliRunner cli;
+  const std::string registry = cli.dir().str() + "/models";
+  ASSERT_OK_AND_ASSIGN(auto models, ml::ModelRegistry::Open(registry));
+  ASSERT_OK_AND_ASSIGN(const std::unique_ptr<ml::Model> v1, RegisterModel(*models, 0.5));
+  ASSERT_OK_AND_ASSIGN(const std::unique_ptr<ml::Model> v2, RegisterModel(*models, 3));
+  ASSERT_OK(models->Promote("close-1s", "production", 1));
+  const std::string config = cli.WriteFile("live.yaml", std::string(kConfig));
+  const CliRunner::Background pipeline =
+      cli.Start("pipeline run " + config + " --registry " + registry);
+
+  std::stringstream lines(testing::SyntheticTrades(30'000));
+  constexpr int kBatches = 30;
+  constexpr int kPerBatch = 1000;
+  for (int batch = 0; batch < kBatches; ++batch) {
+    std::string input;
+    std::string line;
+    for (int i = 0; i < kPerBatch && std::getline(lines, line); ++i) input += line + "\n";
+    const CliResult produced =
+        cli.Run("produce trades --key-field pair --timestamp-field ts_ms", input);
+    ASSERT_EQ(produced.exit_code, 0) << produced.err;
+    if (batch == kBatches / 2) ASSERT_OK(models->Promote("close-1s", "production", 2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  // Until the stage has scored every warm features record.
+  std::unique_ptr<stream::Broker> broker = cli.OpenBroker();
+  std::vector<std::string> features, predictions;
+  size_t warm = 0;
+  for (int i = 0; i < 300; ++i) {
+    features = Values(*broker, "features");
+    predictions = Values(*broker, "predictions");
+    simdjson::dom::parser parser;
+    warm = 0;
+    for (const std::string& record : features) {
+      const simdjson::dom::element json = parser.parse(record).value();
+      warm += !json["ema_5"].is_null() && !json["rsi_3"].is_null();
+    }
+    if (warm > 0 && predictions.size() >= warm) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(testing::StopAndWait(pipeline.pid, SIGTERM), 0)
+      << testing::ReadFileOrEmpty(pipeline.err_path);
+  ASSERT_GT(warm, 500u);
+  ASSERT_EQ(predictions.size(), warm);
+
+  int64_t last_version = 0;
+  int switches = 0;
+  size_t scored = 0;
+  std::map<int64_t, size_t> by_version;
+  for (const std::string& record : features) {
+    simdjson::dom::parser fp, pp;
+    const simdjson::dom::element f = fp.parse(record).value();
+    if (f["ema_5"].is_null() || f["rsi_3"].is_null()) continue;
+    const simdjson::dom::element p = pp.parse(predictions[scored++]).value();
+    ASSERT_EQ(p["ts_ms"].get_int64().value(), f["window_end_ms"].get_int64().value());
+    const int64_t version = p["model_version"].get_int64().value();
+    ++by_version[version];
+    switches += last_version != 0 && version != last_version;
+    last_version = version;
+    const std::vector<double> row = {f["close"].get_double().value(),
+                                     f["ema_5"].get_double().value(),
+                                     f["rsi_3"].get_double().value()};
+    EXPECT_EQ(p["prediction"].get_double().value(), (version == 1 ? v1 : v2)->Predict(row));
+  }
+  EXPECT_EQ(switches, 1);
+  EXPECT_GT(by_version[1], 100u);
+  EXPECT_GT(by_version[2], 100u);
+  EXPECT_EQ(by_version[1] + by_version[2], warm);
 }
 
 }  // namespace
