@@ -19,13 +19,9 @@
 #include "demo_screen.h"
 #include "demo_setup.h"
 #include "ensure_topic.h"
+#include "pipeline_rest.h"
 #include "pipeline_runtime.h"
-#include "prediction_follower.h"
 #include "registry_flags.h"
-#include "rtml/control/feature_routes.h"
-#include "rtml/control/metrics_route.h"
-#include "rtml/control/pipeline_metrics.h"
-#include "rtml/control/prediction_routes.h"
 #include "rtml/core/clock.h"
 #include "rtml/core/duration.h"
 #include "rtml/core/timestamp.h"
@@ -360,43 +356,22 @@ ExitStatus Run(const Invocation& invocation) {
                              [&](const TrainingReport& report) { events.Add(report.Line()); });
   bool training_started = false;
   int64_t store_checkpoints_at_enough = -1;
-  serve::PredictionBoard board;
   Result<std::unique_ptr<features::FeatureStore>> rest_store =
       OpenStore(StoreUrisFromFlags(*places));
   if (!rest_store.ok()) return ExitStatus::Failure(rest_store.status());
-  control::StageRateMeter rates;
-  const auto stage_samples = [&] {
-    std::vector<control::StageSample> samples;
-    for (NamedStageStats& stage : pipeline.Stats()) {
-      samples.push_back({std::move(stage.name), stage.stats});
-    }
-    return samples;
-  };
-  ingest::net::LoopbackServer server({.port = args.port});
-  control::AddPredictionRoutes(server, board);
-  control::AddFeatureRoutes(server, **rest_store);
-  control::AddMetricsRoute(server, {[&] { return board.PrometheusText(); },
-                                    [&] {
-                                      const auto samples = stage_samples();
-                                      rates.Observe(samples, MonotonicNs());
-                                      return control::StageMetricsText(samples, WallClockMs(),
-                                                                       rates);
-                                    }});
-  if (Status served = server.Start(); !served.ok()) {
-    return ExitStatus::Failure(served.WithContext(
-        "REST server on port " + std::to_string(args.port) + " (choose another with --port)"));
+  Result<std::unique_ptr<PipelineRest>> rest =
+      PipelineRest::Start(broker, pipeline, {.port = args.port, .store = rest_store->get()});
+  if (!rest.ok()) {
+    return ExitStatus::Failure(rest.status().WithContext("choose another port with --port"));
   }
-  const std::string rest_url = server.BaseUrl(false);
+  const serve::PredictionBoard& board = (*rest)->board();
+  const std::string rest_url = (*rest)->BaseUrl();
   std::fprintf(stderr, "rtml demo: REST %s/predictions?pair=%s\n", rest_url.c_str(),
                args.pairs.front().c_str());
 
-  Status feed_status, pipeline_status, follow_status;
+  Status feed_status, pipeline_status;
   std::thread feed_thread([&] { feed_status = (*feed)->Run(); });
   std::thread pipeline_thread([&] { pipeline_status = pipeline.Run(); });
-  std::thread follow_thread([&] {
-    follow_status = FollowPredictions(broker, "predictions", "predictions.eval", board,
-                                      [&] { return stop.load(); });
-  });
 
   // The screen, until Ctrl-C, --duration, or a part failing.
   int64_t last_draw_ns = 0;
@@ -440,7 +415,7 @@ ExitStatus Run(const Invocation& invocation) {
                           static_cast<double>(now_ns - last_rate_ns);
       last_trades = trades;
       last_rate_ns = now_ns;
-      rates.Observe(stage_samples(), now_ns);
+      (*rest)->SampleRates();
     }
     if (!training_started) {
       // Enough rows taken in, and a checkpoint since (when the store has them all).
@@ -480,9 +455,7 @@ ExitStatus Run(const Invocation& invocation) {
   pipeline.Stop();
   pipeline_thread.join();
   training.Stop();
-  stop.store(true);
-  follow_thread.join();
-  server.Stop();
+  const Status follow_status = (*rest)->Stop();
   (*sim)->Stop();
   std::fputs(SummaryOf(snapshot()).c_str(), stdout);
   std::printf("data kept in %s: run again to resume; see %s\n", args.layout.dir.c_str(),

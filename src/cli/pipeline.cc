@@ -2,11 +2,13 @@
 // checkpoints, so a killed pipeline resumes with nothing lost or written twice.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "broker_flags.h"
 #include "command.h"
+#include "pipeline_rest.h"
 #include "pipeline_runtime.h"
 #include "registry_flags.h"
 #include "rtml/core/duration.h"
@@ -29,6 +31,9 @@ void DefineRunFlags(FlagSet& flags) {
              "exit (stages in order, each after the one before); default: run until Ctrl-C");
   flags.Value("create-partitions", "N", "partitions of a topic that must be created (default 1)");
   flags.Value("checkpoint-interval", "DURATION", "how often state is checkpointed (default 1s)");
+  flags.Value("port", "N",
+              "serve REST on 127.0.0.1:N (0: any free port, printed): /metrics, /health, and "
+              "the first predict stage's /predictions?pair=P; default: no REST");
   AddBrokerFlags(flags);
   AddStoreFlags(flags);
   AddRegistryFlags(flags);
@@ -40,7 +45,8 @@ struct RunArgs {
   bool until_end = false;
   int32_t partitions = 1;
   int64_t checkpoint_interval_ms = 1000;
-  bool whole_pipeline = true;  // no --stage: the process that also retrains
+  bool whole_pipeline = true;    // no --stage: the process that also retrains
+  std::optional<uint16_t> port;  // REST
 };
 
 Result<RunArgs> ArgsFromFlags(const ParsedFlags& flags) {
@@ -61,6 +67,10 @@ Result<RunArgs> ArgsFromFlags(const ParsedFlags& flags) {
   args.until_end = flags.Has("until-end");
   RTML_ASSIGN_OR_RETURN(const int64_t partitions, flags.GetInt("create-partitions", 1, 1, 100000));
   args.partitions = static_cast<int32_t>(partitions);
+  if (flags.Has("port")) {
+    RTML_ASSIGN_OR_RETURN(const int64_t port, flags.GetInt("port", 0, 0, 65535));
+    args.port = static_cast<uint16_t>(port);
+  }
   if (auto interval = flags.Get("checkpoint-interval")) {
     RTML_ASSIGN_OR_RETURN(args.checkpoint_interval_ms, ParseDurationMs(*interval));
   }
@@ -88,6 +98,23 @@ ExitStatus Run(const Invocation& invocation) {
         [](const TrainingReport& report) { LogInfo("pipeline: " + report.Line()); });
   }
 
+  std::unique_ptr<PipelineRest> rest;
+  if (args->port) {
+    PipelineRestOptions options{.port = *args->port};
+    for (const process::StageConfig* stage : args->stages) {
+      if (const auto* predict = std::get_if<process::PredictStageOptions>(&stage->options)) {
+        options.predictions_topic = predict->output;
+        options.evaluation_topic = predict->evaluation;
+        break;
+      }
+    }
+    Result<std::unique_ptr<PipelineRest>> started =
+        PipelineRest::Start(**broker, pipeline, std::move(options));
+    if (!started.ok()) return ExitStatus::Failure(started.status());
+    rest = std::move(started).value();
+    std::fprintf(stderr, "rtml pipeline: REST %s/metrics\n", rest->BaseUrl().c_str());
+  }
+
   InstallStopHandlers();
   std::fprintf(stderr, "rtml pipeline: %s, %zu stage%s%s (Ctrl-C to stop; a rerun resumes)\n",
                args->config.name.c_str(), args->stages.size(), args->stages.size() == 1 ? "" : "s",
@@ -96,9 +123,16 @@ ExitStatus Run(const Invocation& invocation) {
   const Status status = RunWithStatus({
       .run = [&] { return pipeline.Run(); },
       .stop = [&] { pipeline.Stop(); },
-      .status = [&](StatusLine&) { return pipeline.StatusText(); },
+      .status =
+          [&](StatusLine&) {
+            if (rest) rest->SampleRates();
+            return pipeline.StatusText();
+          },
   });
   if (training) training->Stop();
+  if (rest) {
+    if (Status followed = rest->Stop(); !followed.ok()) LogWarning(followed.message());
+  }
   std::fputs(pipeline.Summary().c_str(), stderr);
   if (!status.ok()) return ExitStatus::Failure(status);
   return ExitStatus::Ok();

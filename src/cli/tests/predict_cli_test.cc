@@ -203,7 +203,7 @@ TEST(PredictCliTest, AHotSwapUnderLoadLosesAndRepeatsNothing) {
   ASSERT_OK(models->Promote("close-1s", "production", 1));
   const std::string config = cli.WriteFile("live.yaml", std::string(kConfig));
   const CliRunner::Background pipeline =
-      cli.Start("pipeline run " + config + " --registry " + registry);
+      cli.Start("pipeline run " + config + " --registry " + registry + " --port 0");
 
   std::stringstream lines(testing::SyntheticTrades(30'000));
   constexpr int kBatches = 30;
@@ -234,6 +234,31 @@ TEST(PredictCliTest, AHotSwapUnderLoadLosesAndRepeatsNothing) {
     if (warm > 0 && predictions.size() >= warm) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  // The pipeline's own REST: its stages and the version serving.
+  const std::string banner = testing::ReadFileOrEmpty(pipeline.err_path);
+  const size_t at = banner.find("REST http://");
+  ASSERT_NE(at, std::string::npos) << banner;
+  const std::string url = banner.substr(at + 5, banner.find("/metrics", at) - at - 5);
+  Result<ingest::net::HttpResponse> metrics{Status::Unavailable("not asked yet")};
+  const std::string version_two = "rtml_model_version{model=\"close-1s\"} 2\n";
+  for (int i = 0; i < 100; ++i) {  // the server follows the predictions topic
+    metrics = ingest::net::HttpGet(url + "/metrics", std::chrono::seconds(5));
+    if (metrics.ok() && metrics->body.find(version_two) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+  EXPECT_THAT(metrics->body, ::testing::HasSubstr(version_two));
+  EXPECT_THAT(
+      metrics->body,
+      ::testing::ContainsRegex("rtml_stage_records_in_total\\{stage=\"live.candles\"\\} 30000\n"));
+  EXPECT_THAT(metrics->body,
+              ::testing::HasSubstr("rtml_stage_lag_seconds{stage=\"live.predict\"}"));
+  EXPECT_THAT(metrics->body,
+              ::testing::HasSubstr("rtml_prediction_latency_seconds_bucket{model=\"close-1s\""));
+  const Result<ingest::net::HttpResponse> latest = ingest::net::HttpGet(
+      url + "/predictions?pair=" + testing::SyntheticPairs(2)[0], std::chrono::seconds(5));
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_THAT(latest->body, ::testing::HasSubstr("\"model_version\":2"));
   EXPECT_EQ(testing::StopAndWait(pipeline.pid, SIGTERM), 0)
       << testing::ReadFileOrEmpty(pipeline.err_path);
   ASSERT_GT(warm, 500u);
