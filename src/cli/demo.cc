@@ -31,6 +31,7 @@
 #include "rtml/ingest/trade_sink.h"
 #include "stop_signal.h"
 #include "store_flags.h"
+#include "stored_trades.h"
 #include "training_scheduler.h"
 
 namespace rtml::cli {
@@ -77,15 +78,6 @@ struct DemoArgs {
   uint16_t port = 8080;
 };
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> items;
-  std::stringstream in{std::string(text)};
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 Result<DemoArgs> ArgsFromFlags(const ParsedFlags& flags) {
   DemoArgs args;
   args.layout.dir = std::string(flags.Get("data").value_or("rtml-demo"));
@@ -104,7 +96,7 @@ Result<DemoArgs> ArgsFromFlags(const ParsedFlags& flags) {
         "--fast applies to --replay (the simulator's history is always backfilled at full "
         "speed)");
   }
-  args.pairs = SplitList(
+  args.pairs = SplitCommaList(
       flags.Get("pairs").value_or(args.replay.empty() ? "BTC/USD,ETH/USD,SOL/USD" : "BTCUSDT"));
   if (args.pairs.empty()) return Status::InvalidArgument("--pairs: no pairs");
   RTML_ASSIGN_OR_RETURN(const int64_t seed, flags.GetInt("seed", 1, 0, INT64_MAX));
@@ -334,12 +326,9 @@ ExitStatus Run(const Invocation& invocation) {
   ingest::TradeSinkOptions live_sink_options;
   if (!args.replay.empty()) live_sink_options.validator.max_age_ms = INT64_MAX / 2;  // old captures
   ingest::TradeSink sink(**producer, live_sink_options);
-  Result<std::map<std::string, StoredTrade>> after_backfill =
-      NewestStoredTrades(broker, sink_options.topic, args.pairs);
-  if (!after_backfill.ok()) return ExitStatus::Failure(after_backfill.status());
-  const std::string exchange = args.replay.empty() ? "kraken" : "binance";
-  for (const auto& [pair, trade] : *after_backfill)
-    sink.SeenThrough(exchange, pair, trade.trade_id);
+  if (Result<size_t> skipped = SkipStoredTrades(broker, sink, args.pairs); !skipped.ok()) {
+    return ExitStatus::Failure(skipped.status());
+  }
   ingest::LiveFeedOptions feed_options{
       .exchange = args.replay.empty() ? ingest::Exchange::kKraken : ingest::Exchange::kBinance,
       .url = args.replay.empty() ? (*sim)->KrakenWebSocketUrl() : (*sim)->BinanceStreamUrl(),

@@ -5,14 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "rtml/ingest/trade.h"
-#include "rtml/stream/topic_reader.h"
-
 namespace rtml::cli {
 namespace {
-
-// Newest trades per partition looked at first on a restart.
-constexpr int64_t kTailRecords = 20'000;
 
 Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
@@ -96,41 +90,6 @@ Result<bool> WriteDemoConfigs(const DemoLayout& layout, const DemoConfigOptions&
   }
   RTML_RETURN_IF_ERROR(WriteFile(layout.PipelineConfig(), PipelineYaml(options)));
   return true;
-}
-
-Result<std::map<std::string, StoredTrade>> NewestStoredTrades(
-    stream::Broker& broker, const std::string& topic, const std::vector<std::string>& pairs) {
-  std::map<std::string, StoredTrade> newest;
-  Result<stream::TopicDescription> described = broker.DescribeTopic(topic);
-  if (!described.ok()) {
-    if (described.status().code() == StatusCode::kNotFound) return newest;
-    return described.status();
-  }
-  // A tail that grows until it holds every pair (a backfill writes pair after pair)
-  // or the whole topic.
-  for (int64_t tail = kTailRecords;; tail *= 4) {
-    std::map<int32_t, int64_t> tail_from;
-    bool whole = true;
-    for (const stream::PartitionInfo& info : described->partitions) {
-      tail_from[info.partition] = std::max(info.start_offset, info.end_offset - tail);
-      whole = whole && tail_from[info.partition] == info.start_offset;
-    }
-    newest.clear();
-    RTML_RETURN_IF_ERROR(stream::ReadTopicToEnd(
-        broker, topic, [&](int32_t p) { return stream::SeekTarget::Offset(tail_from[p]); },
-        [&](const stream::ConsumedRecord& record) {
-          Result<ingest::Trade> trade = ingest::ParseTradeJson(record.value);
-          if (!trade.ok()) return Status::Ok();  // not ours to judge here
-          StoredTrade& stored = newest[trade->pair];
-          if (trade->trade_id > stored.trade_id) {
-            stored = {.trade_id = trade->trade_id, .price = trade->price, .ts_ms = trade->ts_ms};
-          }
-          return Status::Ok();
-        }));
-    const bool all = std::all_of(pairs.begin(), pairs.end(),
-                                 [&](const std::string& pair) { return newest.contains(pair); });
-    if (all || whole) return newest;
-  }
 }
 
 }  // namespace rtml::cli

@@ -196,4 +196,14 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
   return value;
 }
 
+std::vector<std::string> SplitCommaList(std::string_view text) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    if (comma != 0) items.emplace_back(text.substr(0, comma));
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return items;
+}
+
 }  // namespace rtml::cli

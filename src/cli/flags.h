@@ -89,4 +89,7 @@ class ParsedFlags {
 // anything else or out of int64 range.
 std::optional<int64_t> ParseInt64(std::string_view text);
 
+// The non-empty items of a comma-separated flag value ("a,b,,c" -> a, b, c).
+std::vector<std::string> SplitCommaList(std::string_view text);
+
 }  // namespace rtml::cli

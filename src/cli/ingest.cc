@@ -14,6 +14,7 @@
 #include "rtml/ingest/trade_sink.h"
 #include "run_with_status.h"
 #include "stop_signal.h"
+#include "stored_trades.h"
 
 namespace rtml::cli {
 namespace {
@@ -37,20 +38,11 @@ void DefineFlags(FlagSet& flags) {
   AddBrokerFlags(flags);
 }
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> items;
-  std::stringstream in{std::string(text)};
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 Result<ingest::LiveFeedOptions> FeedOptionsFromFlags(const ParsedFlags& flags) {
   RTML_RETURN_IF_ERROR(flags.ExpectPositional(1, "the exchange: kraken or binance"));
   ingest::LiveFeedOptions options;
   RTML_ASSIGN_OR_RETURN(options.exchange, ingest::ParseExchange(flags.positional()[0]));
-  options.pairs = SplitList(flags.Get("pairs").value_or(""));
+  options.pairs = SplitCommaList(flags.Get("pairs").value_or(""));
   if (options.pairs.empty()) {
     return Status::InvalidArgument("--pairs is required, e.g. --pairs BTC/USD,ETH/USD");
   }
@@ -98,6 +90,10 @@ ExitStatus Run(const Invocation& invocation) {
   Result<std::unique_ptr<stream::Producer>> producer = (*broker)->NewProducer();
   if (!producer.ok()) return ExitStatus::Failure(producer.status());
   ingest::TradeSink sink(**producer, sink_options);
+  // A restart's first snapshot repeats trades already stored: not twice.
+  if (Result<size_t> skipped = SkipStoredTrades(**broker, sink, options->pairs); !skipped.ok()) {
+    return ExitStatus::Failure(skipped.status().WithContext("topic " + sink_options.topic));
+  }
   Result<std::unique_ptr<ingest::LiveFeed>> feed = ingest::LiveFeed::Create(*options, &sink);
   if (!feed.ok()) return ExitStatus::Usage(feed.status().message());
 
@@ -143,7 +139,8 @@ const Command& IngestCommand() {
           "Binance combined streams), subscribes to --pairs, and writes every trade to\n"
           "--topic (key: pair) through the same validation as replay: invalid trades and\n"
           "unreadable frames go to --dlq-topic with their reason, duplicates (a\n"
-          "reconnect's snapshot) are dropped, gaps in trade ids are counted.\n"
+          "reconnect's snapshot, or trades already in --topic when it starts) are\n"
+          "dropped, gaps in trade ids are counted.\n"
           "\n"
           "The feed survives outages: a lost or silent connection is reopened with\n"
           "exponential backoff and jitter and the pairs are subscribed again; Binance\n"

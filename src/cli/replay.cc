@@ -18,6 +18,7 @@
 #include "rtml/ingest/trade_sink.h"
 #include "status_line.h"
 #include "stop_signal.h"
+#include "stored_trades.h"
 
 namespace rtml::cli {
 namespace {
@@ -282,6 +283,11 @@ ExitStatus Run(const Invocation& invocation) {
   Result<std::unique_ptr<stream::Producer>> producer = (*broker)->NewProducer();
   if (!producer.ok()) return ExitStatus::Failure(producer.status());
   ingest::TradeSink sink(**producer, {.topic = args->topic, .dlq_topic = args->dlq_topic});
+  // A rerun (or a restart after a crash) sends the file again from its start: the
+  // trades already stored are duplicates.
+  if (Result<size_t> skipped = SkipStoredTrades(**broker, sink, {}); !skipped.ok()) {
+    return ExitStatus::Failure(skipped.status().WithContext("topic " + args->topic));
+  }
   InstallStopHandlers();
   Replayer replayer(*args, sink);
   return replayer.Run();
@@ -298,7 +304,9 @@ const Command& ReplayCommand() {
           "Reads every FILE (gzip or plain) and sends its trades through the same\n"
           "validation as live ingestion: accepted trades go to --topic (key: pair), bad\n"
           "lines and invalid trades to --dlq-topic with their reason and FILE:LINE, and\n"
-          "duplicates (by exchange, pair and trade id) are dropped.\n"
+          "duplicates (by exchange, pair and trade id) are dropped - among them every\n"
+          "trade up to the newest of its pair already in --topic, so a rerun, or a replay\n"
+          "restarted after a crash, adds no trade twice.\n"
           "\n"
           "The files are one market: their records are merged by receive time (event\n"
           "time for trade files without received_ns), so a BTCUSDT and an ETHUSDT\n"

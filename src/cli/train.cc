@@ -60,15 +60,6 @@ Result<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> items;
-  std::stringstream list{std::string(text)};
-  for (std::string item; std::getline(list, item, ',');) {
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 Result<double> Fraction(const ParsedFlags& flags, std::string_view name, double fallback) {
   const auto text = flags.Get(name);
   if (!text) return fallback;
@@ -90,8 +81,8 @@ Result<ml::TrainConfig> ConfigFromFlags(const ParsedFlags& flags) {
   RTML_ASSIGN_OR_RETURN(source.format, ml::ParseRecordFormat(flags.Get("format").value_or("json")));
   source.label = std::string(flags.Get("label").value_or(""));
   if (source.label.empty()) return Status::InvalidArgument("--label: name the field to predict");
-  source.features = SplitList(flags.Get("features").value_or(""));
-  source.columns = SplitList(flags.Get("columns").value_or(""));
+  source.features = SplitCommaList(flags.Get("features").value_or(""));
+  source.columns = SplitCommaList(flags.Get("columns").value_or(""));
   const int64_t now = WallClockMs();
   if (const auto from = flags.Get("from")) {
     RTML_ASSIGN_OR_RETURN(const int64_t ms, ParseTimeSpecMs(*from, now));

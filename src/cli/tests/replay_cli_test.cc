@@ -274,6 +274,42 @@ TEST(ReplayCliTest, CsvAndJsonLinesWithADefaultExchange) {
   EXPECT_EQ(ReadTopic(cli, "d").size(), 2u);
 }
 
+TEST(ReplayCliTest, ARerunOrARestartAddsNoTradeTwice) {
+  // A replay killed part-way leaves a prefix of the file; started again, it sends the
+  // file from its start: the stored trades are duplicates, the rest go on.
+  CliRunner cli;
+  std::string lines;
+  for (int id = 1; id <= 40; ++id) {
+    for (const char* pair : {"BTC/USD", "ETH/USD"}) {
+      lines += std::string(R"({"pair":")") + pair + R"(","trade_id":)" + std::to_string(id) +
+               R"(,"price":100.5,"qty":1,"side":"buy","ts_ms":)" +
+               std::to_string(1695628177000 + id) + "}\n";
+    }
+  }
+  const size_t cut = lines.find(R"("trade_id":15,)");  // the file as far as a crash got
+  const std::string part = cli.WriteFile("part.jsonl", lines.substr(0, lines.rfind('\n', cut) + 1));
+  const std::string whole = cli.WriteFile("whole.jsonl", lines);
+  const std::string flags = " --exchange kraken --speed max";
+  ASSERT_EQ(cli.Run("replay " + part + flags).exit_code, 0);
+  ASSERT_EQ(ReadTopic(cli, "trades").size(), 28u);  // ids 1-14 of both pairs
+  const CliResult again = cli.Run("replay " + whole + flags);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("accepted 52"), std::string::npos) << again.err;
+  const CliResult rerun = cli.Run("replay " + whole + flags);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.err.find("accepted 0"), std::string::npos) << rerun.err;
+  std::map<std::string, std::vector<int64_t>> ids;
+  for (const Stored& record : ReadTopic(cli, "trades")) {
+    Result<ingest::Trade> trade = ingest::ParseTradeJson(record.value);
+    ASSERT_TRUE(trade.ok());
+    ids[trade->pair].push_back(trade->trade_id);
+  }
+  std::vector<int64_t> expected(40);
+  for (int i = 0; i < 40; ++i) expected[i] = i + 1;
+  EXPECT_EQ(ids["BTC/USD"], expected);
+  EXPECT_EQ(ids["ETH/USD"], expected);
+}
+
 TEST(ReplayCliTest, PacesByReceiveTime) {
   CliRunner cli;
   // Three trades received 200 ms apart: at 2x the replay takes about 200 ms.
