@@ -185,6 +185,13 @@ ingest::sim::ExchangeSimulatorOptions SimulatorOptions(
   return options;
 }
 
+// The feed adds /stream?streams=... to a Binance base URL.
+std::string BinanceBaseUrl(const ingest::sim::ExchangeSimulator& sim) {
+  std::string url = sim.BinanceStreamUrl();
+  if (url.ends_with("/stream")) url.resize(url.size() - std::string_view("/stream").size());
+  return url;
+}
+
 // The simulator's history of every pair over Kraken REST, into the trades topic.
 Status Backfill(stream::Broker& broker, const ingest::sim::ExchangeSimulator& sim,
                 const DemoArgs& args, int64_t since_ms, int64_t* written, EventLog& events,
@@ -331,7 +338,7 @@ ExitStatus Run(const Invocation& invocation) {
   }
   ingest::LiveFeedOptions feed_options{
       .exchange = args.replay.empty() ? ingest::Exchange::kKraken : ingest::Exchange::kBinance,
-      .url = args.replay.empty() ? (*sim)->KrakenWebSocketUrl() : (*sim)->BinanceStreamUrl(),
+      .url = args.replay.empty() ? (*sim)->KrakenWebSocketUrl() : BinanceBaseUrl(**sim),
       .pairs = args.pairs};
   Result<std::unique_ptr<ingest::LiveFeed>> feed = ingest::LiveFeed::Create(feed_options, &sink);
   if (!feed.ok()) return ExitStatus::Failure(feed.status());

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -100,10 +101,17 @@ class DemoCliTest : public ::testing::Test {
     }
   }
 
-  static void ExpectEachTradeOnce(const std::map<std::string, std::vector<int64_t>>& ids) {
+  // Ids in order and each once; `contiguous`: none missing either (the simulator's
+  // ids count up by one).
+  static void ExpectEachTradeOnce(const std::map<std::string, std::vector<int64_t>>& ids,
+                                  bool contiguous = true) {
     for (const auto& [pair, list] : ids) {
       for (size_t i = 1; i < list.size(); ++i) {
-        ASSERT_EQ(list[i], list[i - 1] + 1) << pair << " trade " << i << " of " << list.size();
+        if (contiguous) {
+          ASSERT_EQ(list[i], list[i - 1] + 1) << pair << " trade " << i << " of " << list.size();
+        } else {
+          ASSERT_GT(list[i], list[i - 1]) << pair << " trade " << i << " of " << list.size();
+        }
       }
     }
   }
@@ -203,6 +211,29 @@ TEST_F(DemoCliTest, PredictsEveryPairServesThemAndResumes) {
   EXPECT_GT(both.size(), first.size());
   ExpectNoPredictionTwice(both);
   ExpectEachTradeOnce(TradeIds());
+}
+
+TEST_F(DemoCliTest, ReplaysARealCaptureThroughTheWholeLoop) {
+  const std::filesystem::path capture =
+      rtml::testing::RealDataDir() / "binance" / "spot_btcusdt_20240808.gz";
+  ASSERT_REAL_DATA(capture.parent_path());
+  const CliResult run = cli_.Run("demo --replay " + capture.string() +
+                                 " --fast --duration 12 --data " + Data() + " --port 0");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, ::testing::ContainsRegex("BTCUSDT: [0-9]+ predictions, latest by "
+                                                "btcusdt-close-10s \\(baseline\\)"));
+  std::set<int64_t> minutes;
+  int predictions = 0;
+  for (const Prediction& p : Predictions()) {
+    EXPECT_EQ(p.pair, "BTCUSDT");
+    EXPECT_EQ(p.model, "btcusdt-close-10s");
+    minutes.insert(p.ts_ms / 60'000);
+    ++predictions;
+  }
+  // The capture's minutes of trading, a prediction per second with trades.
+  EXPECT_GT(predictions, 300);
+  EXPECT_GE(minutes.size(), 5u);
+  ExpectEachTradeOnce(TradeIds(), /*contiguous=*/false);
 }
 
 TEST_F(DemoCliTest, BadFlagsAreUsageErrors) {
