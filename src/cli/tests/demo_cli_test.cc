@@ -236,6 +236,21 @@ TEST_F(DemoCliTest, ReplaysARealCaptureThroughTheWholeLoop) {
   ExpectEachTradeOnce(TradeIds(), /*contiguous=*/false);
 }
 
+TEST_F(DemoCliTest, CtrlCStopsCleanlyWithASummary) {
+  const CliRunner::Background run = cli_.Start("demo --data " + Data() + " --port 0");
+  std::string err;
+  for (int i = 0; i < 300 && err.find("REST http://") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    err = testing::ReadFileOrEmpty(run.err_path);
+  }
+  ASSERT_NE(err.find("REST http://"), std::string::npos) << err;
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(testing::StopAndWait(run.pid, SIGINT), 0) << testing::ReadFileOrEmpty(run.err_path);
+  const std::string out = testing::ReadFileOrEmpty(run.out_path);
+  EXPECT_THAT(out, ::testing::HasSubstr("data kept in " + Data() + ": run again to resume"));
+  EXPECT_THAT(out, ::testing::ContainsRegex("BTC/USD: [0-9]+ predictions"));
+}
+
 TEST_F(DemoCliTest, BadFlagsAreUsageErrors) {
   const CliResult fast = cli_.Run("demo --fast --data " + Data());
   EXPECT_EQ(fast.exit_code, 2);
