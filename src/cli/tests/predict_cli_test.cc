@@ -9,7 +9,9 @@
 #include <simdjson.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -287,6 +289,62 @@ TEST(PredictCliTest, AHotSwapUnderLoadLosesAndRepeatsNothing) {
   EXPECT_GT(by_version[1], 100u);
   EXPECT_GT(by_version[2], 100u);
   EXPECT_EQ(by_version[1] + by_version[2], warm);
+}
+
+TEST(PredictCliTest, ARunningPipelineRetrainsOnSchedule) {
+  // `training:` in the config: a run at start and then every 2 s, beside the stages,
+  // each reported in one line; a version registered only through the gate.
+  CliRunner cli;
+  const std::string trades = cli.WriteFile("trades.jsonl", testing::SyntheticTrades(20'000));
+  ASSERT_EQ(cli.Run("replay " + trades + " --speed max").exit_code, 0);
+  const std::string pair = testing::SyntheticPairs(2)[0];
+  const std::string train = cli.WriteFile("train.yaml",
+                                          "name: close-1s\n"
+                                          "data: {feature_group: market, where: {pair: " +
+                                              pair +
+                                              ", candle_seconds: 1}}\n"
+                                              "target: {feature: close, ahead: 1s}\n"
+                                              "candidates: [{type: ridge, params: {alpha: 1}}]\n"
+                                              "promote: production\n");
+  const std::string config = cli.WriteFile(
+      "market.yaml", std::string(kConfig) +
+                         "  - {name: store, kind: store, group: market}\n"
+                         "feature_groups:\n"
+                         "  - {name: market, version: 1, from_stage: features,\n"
+                         "     key: [pair, candle_seconds], event_time: window_end_ms}\n"
+                         "training:\n"
+                         "  - {config: " +
+                         train + ", every: 2s}\n");
+  const std::string dir = cli.dir().str();
+  const CliRunner::Background pipeline = cli.Start("pipeline run " + config + " --store " + dir +
+                                                   "/features --registry " + dir + "/models");
+  const std::regex report("trained " + train + " in [0-9.]+s: registered ([^ ]+)");
+  std::string err;
+  for (int i = 0; i < 300; ++i) {
+    err = testing::ReadFileOrEmpty(pipeline.err_path);
+    if (std::distance(std::sregex_iterator(err.begin(), err.end(), report),
+                      std::sregex_iterator()) >= 2) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(testing::StopAndWait(pipeline.pid, SIGTERM), 0) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("retraining on schedule"));
+  std::vector<std::string> outcomes;
+  for (auto it = std::sregex_iterator(err.begin(), err.end(), report); it != std::sregex_iterator();
+       ++it) {
+    outcomes.push_back((*it)[1]);
+  }
+  ASSERT_GE(outcomes.size(), 2u) << err;
+  // Each run either registered a version as production or said why not.
+  const CliResult listed = cli.Run("models list --registry " + dir + "/models");
+  for (const std::string& outcome : outcomes) {
+    if (outcome == "nothing") continue;
+    EXPECT_EQ(outcome.substr(0, 9), "close-1s@") << outcome;
+  }
+  const bool any_registered =
+      std::any_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o != "nothing"; });
+  EXPECT_EQ(listed.out.find("close-1s") != std::string::npos, any_registered) << listed.out;
 }
 
 }  // namespace
