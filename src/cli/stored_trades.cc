@@ -36,8 +36,9 @@ Result<std::map<std::string, StoredTrade>> NewestStoredTrades(
         [&](const stream::ConsumedRecord& record) {
           Result<ingest::Trade> trade = ingest::ParseTradeJson(record.value);
           if (!trade.ok()) return Status::Ok();  // not ours to judge here
-          StoredTrade& stored = newest[trade->pair];
-          if (trade->trade_id > stored.trade_id) {
+          const auto [it, first] = newest.try_emplace(trade->pair);
+          StoredTrade& stored = it->second;
+          if (first || trade->trade_id > stored.trade_id) {
             stored = {.exchange = trade->exchange,
                       .trade_id = trade->trade_id,
                       .price = trade->price,

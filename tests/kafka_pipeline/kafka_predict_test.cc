@@ -9,11 +9,11 @@
 //    (its last 1 s window is still open: an unbounded run closes a window with the
 //    pair's next trade) is there; a bounded run of each stage then closes the last
 //    windows, and the predictions and their evaluations equal the embedded run's;
-// 2. with each stage SIGKILLed several times at random moments and restarted while
-//    the trades stream in: the same, none missing and none twice.
-// The ingest is not killed: a restarted `rtml replay` sends its file again from the
-// start (it drops duplicates within one run only), and the candle stage counts a
-// trade sent twice twice, so a killed replay is not idempotent.
+// 2. with the ingest and each stage SIGKILLed several times at random moments and
+//    restarted while the trades stream in: the same, none missing and none twice.
+//    A restarted `rtml replay` sends its file again from the start, and drops as
+//    duplicates the trades up to the newest of each pair already in `trades`.
+// In both, `trades` on Kafka holds each (pair, trade_id) of the embedded run once.
 #include <signal.h>
 #include <simdjson.h>
 #include <sys/wait.h>
@@ -189,6 +189,7 @@ void RegisterModel(const std::string& registry) {
 // stream per partition as on Kafka).
 struct Reference {
   std::map<std::string, Keyed> topics;  // of kCompared
+  Keyed trades;                         // by "pair|trade_id"
   const Keyed& predictions() const { return topics.at("predictions"); }
   const Keyed& evaluations() const { return topics.at("predictions.eval"); }
 };
@@ -208,6 +209,9 @@ void RunReference(const CliRunner& cli, const std::string& trades, const std::st
   for (const ComparedTopic& topic : kCompared) {
     reference->topics[topic.name] = ReadKeyed(*broker, topic.name, topic.time_field);
   }
+  reference->trades = ReadKeyed(*broker, "trades", "trade_id");
+  ASSERT_EQ(Count(reference->trades), static_cast<size_t>(kTrades));
+  ASSERT_EQ(reference->trades.size(), static_cast<size_t>(kTrades)) << "a trade id twice";
   // Hundreds of predictions per pair, every one by the promoted model.
   ASSERT_GT(Count(reference->predictions()), static_cast<size_t>(kPairs) * 500);
   ASSERT_GT(Count(reference->evaluations()), Count(reference->predictions()) / 2);
@@ -363,6 +367,16 @@ class KafkaPipeline {
     }
   }
 
+  // The records in `trades`, over all partitions.
+  Result<int64_t> TradesStored() {
+    RTML_ASSIGN_OR_RETURN(const stream::TopicDescription trades, broker_->DescribeTopic("trades"));
+    int64_t stored = 0;
+    for (const stream::PartitionInfo& partition : trades.partitions) {
+      stored += partition.end_offset - partition.start_offset;
+    }
+    return stored;
+  }
+
   stream::Broker& broker() { return *broker_; }
 
   static constexpr int kSessionTimeoutMs = 3000;
@@ -398,6 +412,13 @@ class KafkaPredictTest : public ::testing::Test {
   void FinishAndCompare(Process& replay, std::vector<std::unique_ptr<Process>>& stages) {
     ASSERT_TRUE(WaitFor(60s, [&] { return replay.Exited(); })) << replay.Err();
     ASSERT_EQ(replay.exit_code(), 0) << replay.Err();
+    // Each trade stored once, whatever the replay went through.
+    const Keyed trades = ReadKeyed(kafka_.broker(), "trades", "trade_id");
+    size_t twice = 0;
+    for (const auto& [key, values] : trades) twice += values.size() > 1 ? 1 : 0;
+    EXPECT_EQ(twice, 0u) << "(pair, trade_id) stored more than once";
+    EXPECT_EQ(Count(trades), Count(reference_.trades));
+    ExpectSameRecords(trades, reference_.trades, "trades");
     const Keyed live_expected = WithoutNewestOfEachPair(reference_.predictions());
     std::string report;
     const bool settled =
@@ -449,8 +470,14 @@ TEST_F(KafkaPredictTest, OneProcessPerStageGivesThePredictionsOfTheEmbeddedRun) 
               SecondsSince(start));
 }
 
-TEST_F(KafkaPredictTest, StagesSigkilledAtRandomMomentsLoseAndRepeatNoPrediction) {
+TEST_F(KafkaPredictTest, IngestAndStagesSigkilledAtRandomMomentsLoseAndRepeatNoTradeOrPrediction) {
   constexpr int kKillsPerStage = 4;
+  constexpr int kReplayKills = 4;
+  // The market's ~1200 s in 15 s. A restarted replay paces its file from the start
+  // again, the trades already stored as slowly as new ones, so it spends as long as
+  // the run before it before it sends a new trade: with kills 0.5-3.5 s into each
+  // run's new trades, the trades stream in over ~35 s (at most ~50 s).
+  const std::string replay_speed = "80";
   const auto start = Clock::now();
   std::mt19937 rng(7);
   struct Followed {
@@ -460,17 +487,26 @@ TEST_F(KafkaPredictTest, StagesSigkilledAtRandomMomentsLoseAndRepeatNoPrediction
   };
   std::vector<Followed> followed;
   for (const char* stage : kStages) followed.push_back({kafka_.StartStage(stage), 0, {}});
-  // The trades stream in over ~30 s; the kills come meanwhile.
-  const std::unique_ptr<Process> replay = kafka_.StartReplay("40");
+  std::unique_ptr<Process> replay = kafka_.StartReplay(replay_speed);
 
   // Each stage, once the group has given it its partitions (after the restart a kill
   // needs), is killed at a random moment up to 1.5 s later, mid-stream, and
-  // restarted, until each was killed kKillsPerStage times.
+  // restarted, until each was killed kKillsPerStage times. Meanwhile the replay,
+  // once `trades` grows past what was stored when it was last killed (it sends new
+  // trades, not only skips stored ones), is killed at a random moment 0.5-3.5 s
+  // later and restarted with the same arguments, kReplayKills times.
+  int replay_kills = 0;
+  int64_t stored_at_replay_kill = 0;
+  std::string stored_at_replay_kills;  // for the summary
+  constexpr Clock::time_point kNotYet = Clock::time_point::max();
+  Clock::time_point replay_kill_at = kNotYet;
+  std::mt19937 replay_rng(11);
+  auto next_poll = Clock::now();
   auto all_killed = [&] {
     for (const Followed& f : followed) {
       if (f.kills < kKillsPerStage) return false;
     }
-    return true;
+    return replay_kills == kReplayKills;
   };
   const auto deadline = Clock::now() + 60s;
   while (!all_killed() && Clock::now() < deadline) {
@@ -490,6 +526,28 @@ TEST_F(KafkaPredictTest, StagesSigkilledAtRandomMomentsLoseAndRepeatNoPrediction
         f.process = kafka_.StartStage(kStages[i]);
       }
     }
+    if (replay_kills < kReplayKills) {
+      ASSERT_FALSE(replay->Exited())
+          << "the replay ended after " << replay_kills << " kill(s), with " << *replay->exit_code()
+          << " (too fast for the kills?): " << replay->Err();
+      if (replay_kill_at == kNotYet && Clock::now() >= next_poll) {
+        next_poll = Clock::now() + 100ms;
+        ASSERT_OK_AND_ASSIGN(const int64_t stored, kafka_.TradesStored());
+        if (stored > stored_at_replay_kill) {
+          replay_kill_at = Clock::now() + std::chrono::milliseconds(std::uniform_int_distribution<>(
+                                              500, 3500)(replay_rng));
+        }
+      }
+      if (Clock::now() >= replay_kill_at) {
+        ASSERT_EQ(replay->Stop(SIGKILL), 128 + SIGKILL) << replay->Err();
+        ++replay_kills;
+        replay_kill_at = kNotYet;
+        ASSERT_OK_AND_ASSIGN(stored_at_replay_kill, kafka_.TradesStored());
+        stored_at_replay_kills +=
+            (replay_kills > 1 ? ", " : "") + std::to_string(stored_at_replay_kill);
+        replay = kafka_.StartReplay(replay_speed);
+      }
+    }
     std::this_thread::sleep_for(10ms);
   }
   const double kills_done_at = SecondsSince(start);
@@ -498,11 +556,14 @@ TEST_F(KafkaPredictTest, StagesSigkilledAtRandomMomentsLoseAndRepeatNoPrediction
   for (Followed& f : followed) stages.push_back(std::move(f.process));
   ASSERT_NO_FATAL_FAILURE(FinishAndCompare(*replay, stages));
   std::printf(
-      "SIGKILLed candles %d, features %d, predict %d times (all by %.1fs, replay %s); "
-      "%zu predictions (%zu evaluations) on Kafka as embedded, %.1fs\n",
-      followed[0].kills, followed[1].kills, followed[2].kills, kills_done_at,
-      replay_running ? "still streaming" : "done", Count(reference_.predictions()),
-      Count(reference_.evaluations()), SecondsSince(start));
+      "SIGKILLed replay %d times (with %s of %d trades stored), candles %d, features %d, "
+      "predict %d times (all by %.1fs, replay %s); %zu trades, %zu predictions (%zu "
+      "evaluations) on Kafka as embedded, %.1fs\n",
+      replay_kills, stored_at_replay_kills.c_str(), kTrades, followed[0].kills, followed[1].kills,
+      followed[2].kills, kills_done_at, replay_running ? "still streaming" : "done",
+      Count(reference_.trades), Count(reference_.predictions()), Count(reference_.evaluations()),
+      SecondsSince(start));
+  EXPECT_EQ(replay_kills, kReplayKills);
   for (const Followed& f : followed) EXPECT_EQ(f.kills, kKillsPerStage);
 }
 

@@ -279,19 +279,19 @@ TEST(ReplayCliTest, ARerunOrARestartAddsNoTradeTwice) {
   // file from its start: the stored trades are duplicates, the rest go on.
   CliRunner cli;
   std::string lines;
-  for (int id = 1; id <= 40; ++id) {
+  for (int id = 0; id < 40; ++id) {  // from 0: a newest stored id of 0 counts too
     for (const char* pair : {"BTC/USD", "ETH/USD"}) {
       lines += std::string(R"({"pair":")") + pair + R"(","trade_id":)" + std::to_string(id) +
                R"(,"price":100.5,"qty":1,"side":"buy","ts_ms":)" +
                std::to_string(1695628177000 + id) + "}\n";
     }
   }
-  const size_t cut = lines.find(R"("trade_id":15,)");  // the file as far as a crash got
+  const size_t cut = lines.find(R"("trade_id":14,)");  // the file as far as a crash got
   const std::string part = cli.WriteFile("part.jsonl", lines.substr(0, lines.rfind('\n', cut) + 1));
   const std::string whole = cli.WriteFile("whole.jsonl", lines);
   const std::string flags = " --exchange kraken --speed max";
   ASSERT_EQ(cli.Run("replay " + part + flags).exit_code, 0);
-  ASSERT_EQ(ReadTopic(cli, "trades").size(), 28u);  // ids 1-14 of both pairs
+  ASSERT_EQ(ReadTopic(cli, "trades").size(), 28u);  // ids 0-13 of both pairs
   const CliResult again = cli.Run("replay " + whole + flags);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("accepted 52"), std::string::npos) << again.err;
@@ -305,9 +305,19 @@ TEST(ReplayCliTest, ARerunOrARestartAddsNoTradeTwice) {
     ids[trade->pair].push_back(trade->trade_id);
   }
   std::vector<int64_t> expected(40);
-  for (int i = 0; i < 40; ++i) expected[i] = i + 1;
+  for (int i = 0; i < 40; ++i) expected[i] = i;
   EXPECT_EQ(ids["BTC/USD"], expected);
   EXPECT_EQ(ids["ETH/USD"], expected);
+
+  // A pair whose newest stored trade has id 0.
+  const std::string zero = cli.WriteFile(
+      "zero.jsonl",
+      R"({"pair":"SOL/USD","trade_id":0,"price":150.5,"qty":1,"side":"buy","ts_ms":1695628178000})"
+      "\n");
+  ASSERT_EQ(cli.Run("replay " + zero + flags).exit_code, 0);
+  const CliResult zero_again = cli.Run("replay " + zero + flags);
+  EXPECT_NE(zero_again.err.find("accepted 0"), std::string::npos) << zero_again.err;
+  EXPECT_EQ(ReadTopic(cli, "trades").size(), 81u);
 }
 
 TEST(ReplayCliTest, PacesByReceiveTime) {
