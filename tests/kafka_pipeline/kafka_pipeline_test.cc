@@ -28,6 +28,7 @@
 #include "rtml/stream/broker.h"
 #include "rtml/stream/partitioner.h"
 #include "rtml/stream/topic_reader.h"
+#include "rtml_process.h"
 #include "synthetic_trades.h"
 
 namespace rtml::cli {
@@ -75,38 +76,8 @@ std::string LineRange(const std::string& text, size_t from, size_t to) {
 }
 
 // One `rtml pipeline run` in the background.
-struct Member {
-  CliRunner::Background run;
-  std::optional<int> exit_code;  // once reaped
-
-  std::string Err() const { return testing::ReadFileOrEmpty(run.err_path); }
-
-  // True once the process has exited (reaping it).
-  bool Exited() {
-    if (exit_code) return true;
-    int status = 0;
-    if (waitpid(run.pid, &status, WNOHANG) != run.pid) return false;
-    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
-  }
-
-  // Sends `signal` and waits (up to 30 s, then SIGKILL) for the exit code.
-  int StopAndWait(int signal) {
-    if (Exited()) return *exit_code;
-    kill(run.pid, signal);
-    const auto deadline = Clock::now() + 30s;
-    while (!Exited()) {
-      if (Clock::now() > deadline) {
-        kill(run.pid, SIGKILL);
-        int status = 0;
-        waitpid(run.pid, &status, 0);
-        exit_code = -1;
-        break;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return *exit_code;
-  }
+struct Member : testing::RtmlProcess {
+  using RtmlProcess::RtmlProcess;
 
   // The input partitions the group gives this member's stage `stage` now, as its log
   // says ("market.candles: partitions of trades held now: 0,1" on every change).
@@ -142,10 +113,6 @@ struct Member {
     }
     return restored;
   }
-
-  ~Member() {
-    if (run.pid > 0) StopAndWait(SIGKILL);
-  }
 };
 
 // The number in the summary line "<stage>: ... N partition(s) restored from
@@ -156,40 +123,6 @@ int RestoredInSummary(const std::string& err, std::string_view stage) {
                            ": [0-9]+ records in, [^\n]* ([0-9]+) partitions? restored from "
                            "checkpoints");
   return std::regex_search(err, match, summary) ? std::stoi(match[1].str()) : -1;
-}
-
-// Polls `done` every 100 ms until it holds or `limit` passes (or `alive` turns
-// false); true if it held.
-bool WaitFor(
-    std::chrono::milliseconds limit, const std::function<bool()>& done,
-    const std::function<bool()>& alive = [] { return true; }) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    if (!alive()) return done();
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
-
-// True when `group` has committed the end offset of every partition of `topic`
-// (every record processed and checkpointed), and there are records.
-bool CaughtUp(stream::Broker& broker, std::string_view group, std::string_view topic,
-              std::string* report = nullptr) {
-  const Result<std::vector<stream::PartitionLag>> lags = broker.GroupLag(group, topic);
-  if (!lags.ok()) {
-    if (report) *report = lags.status().ToString();
-    return false;
-  }
-  bool caught_up = !lags->empty();
-  std::string text;
-  for (const stream::PartitionLag& lag : *lags) {
-    text += " p" + std::to_string(lag.partition) + " " + std::to_string(lag.committed) + "/" +
-            std::to_string(lag.end_offset);
-    caught_up = caught_up && lag.end_offset > 0 && lag.committed >= lag.end_offset;
-  }
-  if (report) *report = std::string(group) + " on " + std::string(topic) + ":" + text;
-  return caught_up;
 }
 
 // Per input partition, the newest input offset an output in `topic` came from (the
@@ -326,9 +259,9 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
   // Checkpoints every 3 s: seconds of outputs a kill leaves after the last one.
   const std::string candles_run =
       "pipeline run " + config + " --stage candles --checkpoint-interval 3s" + kafka_flags;
-  Member a{cli.Start(candles_run), {}};
-  Member b{cli.Start(candles_run), {}};
-  Member features{cli.Start("pipeline run " + config + " --stage features" + kafka_flags), {}};
+  Member a(cli, candles_run);
+  Member b(cli, candles_run);
+  Member features(cli, "pipeline run " + config + " --stage features" + kafka_flags);
   auto logs = [&] {
     return "\n--- A:\n" + a.Err() + "\n--- B:\n" + b.Err() + "\n--- features:\n" + features.Err();
   };
@@ -336,7 +269,7 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
   // 1. Both members hold partitions (between them all four, none twice), and the
   // group has processed and checkpointed all of the first part.
   std::string lag;
-  const bool split = WaitFor(
+  const bool split = testing::WaitFor(
       40s,
       [&] {
         const std::set<int> held_a = a.Held(kCandlesGroup);
@@ -345,7 +278,7 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
         all.insert(held_b.begin(), held_b.end());
         return !held_a.empty() && !held_b.empty() && all.size() == kPartitions &&
                held_a.size() + held_b.size() == kPartitions &&
-               CaughtUp(*kafka, kCandlesGroup, "trades", &lag);
+               testing::GroupCaughtUp(*kafka, kCandlesGroup, "trades", &lag);
       },
       [&] { return !a.Exited() && !b.Exited(); });
   ASSERT_TRUE(split) << "A holds " << Join(a.Held(kCandlesGroup)) << ", B holds "
@@ -363,7 +296,7 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
     part1_end_offset[info.partition] = info.end_offset;
   }
   ASSERT_TRUE(load(part1_end, part2_end));
-  const bool a_busy = WaitFor(
+  const bool a_busy = testing::WaitFor(
       30s,
       [&] {
         const std::map<int, int64_t> newest = NewestSources(*kafka, "candles");
@@ -383,11 +316,11 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
 
   // 4. B takes A's partitions over and finishes the input: the group's commits reach
   // the end of every partition (B commits after each checkpoint).
-  const bool finished = WaitFor(
+  const bool finished = testing::WaitFor(
       45s,
       [&] {
         return b.Held(kCandlesGroup).size() == kPartitions &&
-               CaughtUp(*kafka, kCandlesGroup, "trades", &lag);
+               testing::GroupCaughtUp(*kafka, kCandlesGroup, "trades", &lag);
       },
       [&] { return !b.Exited(); });
   ASSERT_TRUE(finished) << "B holds " << Join(b.Held(kCandlesGroup)) << "; " << lag << logs();
@@ -402,8 +335,8 @@ TEST(KafkaPipelineTest, TwoMembersSplitTheWorkAndTheSurvivorOfASigkillFinishesIt
   EXPECT_GE(RestoredInSummary(b.Err(), kCandlesGroup), 1) << b.Err();
 
   // The features member reads every candle there is, then stops.
-  const bool features_done = WaitFor(
-      30s, [&] { return CaughtUp(*kafka, kFeaturesGroup, "candles", &lag); },
+  const bool features_done = testing::WaitFor(
+      30s, [&] { return testing::GroupCaughtUp(*kafka, kFeaturesGroup, "candles", &lag); },
       [&] { return !features.Exited(); });
   ASSERT_TRUE(features_done) << lag << logs();
   ASSERT_EQ(features.StopAndWait(SIGINT), 0) << logs();

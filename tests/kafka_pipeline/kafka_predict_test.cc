@@ -40,6 +40,7 @@
 #include "rtml/stream/broker.h"
 #include "rtml/stream/partitioner.h"
 #include "rtml/stream/topic_reader.h"
+#include "rtml_process.h"
 #include "synthetic_trades.h"
 
 namespace rtml::cli {
@@ -223,42 +224,9 @@ void RunReference(const CliRunner& cli, const std::string& trades, const std::st
 }
 
 // One `rtml` process in the background.
-class Process {
+class Process : public testing::RtmlProcess {
  public:
-  Process(const CliRunner& cli, const std::string& args) : run_(cli.Start(args)) {}
-  ~Process() {
-    if (!exit_code_) Stop(SIGKILL);
-  }
-
-  std::string Err() const { return testing::ReadFileOrEmpty(run_.err_path); }
-
-  // True once the process has exited (reaping it).
-  bool Exited() {
-    if (exit_code_) return true;
-    int status = 0;
-    if (waitpid(run_.pid, &status, WNOHANG) != run_.pid) return false;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
-  }
-  std::optional<int> exit_code() const { return exit_code_; }
-
-  // Sends `signal` and waits (up to 30 s, then SIGKILL) for the exit code.
-  int Stop(int signal) {
-    if (Exited()) return *exit_code_;
-    kill(run_.pid, signal);
-    const auto deadline = Clock::now() + 30s;
-    while (!Exited()) {
-      if (Clock::now() > deadline) {
-        kill(run_.pid, SIGKILL);
-        int status = 0;
-        waitpid(run_.pid, &status, 0);
-        exit_code_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return *exit_code_;
-  }
+  using RtmlProcess::RtmlProcess;
 
   // True once the group has given the stage partitions of its input (its log says
   // "live.candles: partitions of trades held now: 0,1" on every change).
@@ -271,40 +239,7 @@ class Process {
     return line_end != std::string::npos &&
            err.compare(line_end - 6, 6, ": none") != 0;  // "held now: none"
   }
-
- private:
-  CliRunner::Background run_;
-  std::optional<int> exit_code_;
 };
-
-// Polls `done` every 100 ms until it holds or `limit` passes; true if it held.
-bool WaitFor(std::chrono::milliseconds limit, const std::function<bool()>& done) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
-
-// True when `group` has committed the end offset of every partition of `topic`
-// (every record processed and checkpointed), and every partition has records.
-bool CaughtUp(stream::Broker& broker, const std::string& group, const std::string& topic,
-              std::string* report) {
-  const Result<std::vector<stream::PartitionLag>> lags = broker.GroupLag(group, topic);
-  if (!lags.ok()) {
-    *report = group + ": " + lags.status().ToString();
-    return false;
-  }
-  bool caught_up = !lags->empty();
-  *report = group + " on " + topic + ":";
-  for (const stream::PartitionLag& lag : *lags) {
-    *report += " p" + std::to_string(lag.partition) + " " + std::to_string(lag.committed) + "/" +
-               std::to_string(lag.end_offset);
-    caught_up = caught_up && lag.end_offset > 0 && lag.committed >= lag.end_offset;
-  }
-  return caught_up;
-}
 
 // The pipeline on the mock cluster: one process per stage, following its input as a
 // member of the stage's group, and the trades streamed in by one replay process.
@@ -350,7 +285,7 @@ class KafkaPipeline {
     for (const auto& [group, input] : {std::pair{"live.candles", "trades"},
                                        {"live.features", "candles"},
                                        {"live.predict", "features"}}) {
-      if (!CaughtUp(*broker_, group, input, report)) return false;
+      if (!testing::GroupCaughtUp(*broker_, group, input, report)) return false;
     }
     const size_t now = Count(ReadKeyed(*broker_, "predictions"));
     *report = std::to_string(now) + " predictions, " + std::to_string(predictions) + " expected";
@@ -410,7 +345,7 @@ class KafkaPredictTest : public ::testing::Test {
   // Once the replay is done, waits for the stages to settle, stops them with SIGTERM
   // and checks what they wrote, then closes the last windows and checks again.
   void FinishAndCompare(Process& replay, std::vector<std::unique_ptr<Process>>& stages) {
-    ASSERT_TRUE(WaitFor(60s, [&] { return replay.Exited(); })) << replay.Err();
+    ASSERT_TRUE(testing::WaitFor(60s, [&] { return replay.Exited(); })) << replay.Err();
     ASSERT_EQ(replay.exit_code(), 0) << replay.Err();
     // Each trade stored once, whatever the replay went through.
     const Keyed trades = ReadKeyed(kafka_.broker(), "trades", "trade_id");
@@ -422,14 +357,14 @@ class KafkaPredictTest : public ::testing::Test {
     const Keyed live_expected = WithoutNewestOfEachPair(reference_.predictions());
     std::string report;
     const bool settled =
-        WaitFor(60s, [&] { return kafka_.Settled(Count(live_expected), &report); });
+        testing::WaitFor(60s, [&] { return kafka_.Settled(Count(live_expected), &report); });
     std::string logs;
     for (size_t i = 0; i < stages.size(); ++i) {
       logs += std::string("\n--- ") + kStages[i] + ":\n" + stages[i]->Err();
     }
     ASSERT_TRUE(settled) << report << logs;
     for (size_t i = 0; i < stages.size(); ++i) {
-      EXPECT_EQ(stages[i]->Stop(SIGTERM), 0) << kStages[i] << logs;
+      EXPECT_EQ(stages[i]->StopAndWait(SIGTERM), 0) << kStages[i] << logs;
       std::smatch summary;
       const std::string err = stages[i]->Err();
       if (std::regex_search(err, summary, std::regex("live\\.[a-z]+: [0-9]+ records in[^\n]*"))) {
@@ -520,7 +455,7 @@ TEST_F(KafkaPredictTest, IngestAndStagesSigkilledAtRandomMomentsLoseAndRepeatNoT
                     std::chrono::milliseconds(std::uniform_int_distribution<>(100, 1500)(rng));
       }
       if (f.kill_at && Clock::now() >= *f.kill_at) {
-        ASSERT_EQ(f.process->Stop(SIGKILL), 128 + SIGKILL) << f.process->Err();
+        ASSERT_EQ(f.process->StopAndWait(SIGKILL), 128 + SIGKILL) << f.process->Err();
         ++f.kills;
         f.kill_at.reset();
         f.process = kafka_.StartStage(kStages[i]);
@@ -539,7 +474,7 @@ TEST_F(KafkaPredictTest, IngestAndStagesSigkilledAtRandomMomentsLoseAndRepeatNoT
         }
       }
       if (Clock::now() >= replay_kill_at) {
-        ASSERT_EQ(replay->Stop(SIGKILL), 128 + SIGKILL) << replay->Err();
+        ASSERT_EQ(replay->StopAndWait(SIGKILL), 128 + SIGKILL) << replay->Err();
         ++replay_kills;
         replay_kill_at = kNotYet;
         ASSERT_OK_AND_ASSIGN(stored_at_replay_kill, kafka_.TradesStored());
