@@ -102,6 +102,12 @@ void FileBroker::TickLoop() {
   }
 }
 
+void FileBroker::WaitForBatch(const std::function<bool()>& written,
+                              std::chrono::nanoseconds timeout) {
+  std::unique_lock<std::mutex> lock(batch_mu_);
+  batch_written_.wait_for(lock, timeout, written);
+}
+
 std::filesystem::path FileBroker::TopicDir(std::string_view topic) const {
   return root_ / "topics" / std::string(topic);
 }
@@ -183,9 +189,15 @@ Result<PartitionWriter*> FileBroker::Writer(TopicState& topic, int32_t partition
   if (slot == nullptr) {
     RecoveryReport report;
     const std::string name = topic.spec().name + "/" + std::to_string(partition);
-    RTML_ASSIGN_OR_RETURN(slot,
-                          PartitionWriter::Open(topic.PartitionDir(partition), name,
-                                                WriterOptions(options_, topic.spec()), &report));
+    PartitionWriterOptions options = WriterOptions(options_, topic.spec());
+    std::atomic<uint64_t>* const written = &topic.batches_written_[static_cast<size_t>(partition)];
+    options.on_written = [this, written] {
+      written->fetch_add(1, std::memory_order_release);
+      std::lock_guard<std::mutex> waiting(batch_mu_);
+      batch_written_.notify_all();
+    };
+    RTML_ASSIGN_OR_RETURN(
+        slot, PartitionWriter::Open(topic.PartitionDir(partition), name, options, &report));
     if (report.dropped_bytes > 0) {
       LogWarning("recovered partition " + name + ": dropped " +
                  std::to_string(report.dropped_bytes) + " bytes of torn tail (" + report.reason +

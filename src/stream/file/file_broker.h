@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,19 +32,28 @@ namespace file {
 class TopicState {
  public:
   TopicState(TopicSpec spec, std::filesystem::path dir)
-      : spec_(std::move(spec)), dir_(std::move(dir)) {}
+      : spec_(std::move(spec)),
+        dir_(std::move(dir)),
+        batches_written_(new std::atomic<uint64_t>[static_cast<size_t>(spec_.partitions)]()) {}
 
   const TopicSpec& spec() const { return spec_; }
   std::filesystem::path PartitionDir(int32_t partition) const {
     return dir_ / std::to_string(partition);
   }
   bool deleted() const { return deleted_.load(std::memory_order_acquire); }
+  // Batches this process has written to `partition`: a reader waiting for records
+  // waits for it to change (FileBroker::WaitForBatch).
+  uint64_t batches_written(int32_t partition) const {
+    return batches_written_[static_cast<size_t>(partition)].load(std::memory_order_acquire);
+  }
 
  private:
   friend class FileBroker;
   const TopicSpec spec_;
   const std::filesystem::path dir_;
   std::atomic<bool> deleted_{false};
+  // By partition; see batches_written().
+  const std::unique_ptr<std::atomic<uint64_t>[]> batches_written_;
   std::mutex mu_;                                          // guards writers_
   std::vector<std::unique_ptr<PartitionWriter>> writers_;  // by partition; null until used
 };
@@ -73,6 +83,12 @@ class FileBroker final : public Broker {
   const GroupStore& groups() const { return groups_; }
   const BrokerOptions& options() const { return options_; }
 
+  // Waits until `written()` is true or `timeout` passes, checking it whenever a
+  // writer of this broker writes a batch (to any partition), so a reader of this
+  // process sees new records as they are written instead of after a sleep. Writers
+  // of other processes wake nobody: their readers still need the timeout.
+  void WaitForBatch(const std::function<bool()>& written, std::chrono::nanoseconds timeout);
+
  private:
   std::filesystem::path TopicDir(std::string_view topic) const;
   void TickLoop();
@@ -87,6 +103,11 @@ class FileBroker final : public Broker {
   bool stop_ = false;
   std::condition_variable wake_;
   std::thread ticker_;
+  // Readers waiting for a batch (WaitForBatch). Written batches bump their
+  // partition's count in TopicState, then notify under batch_mu_, so a reader that
+  // checked the counts under it cannot miss the wakeup.
+  std::mutex batch_mu_;
+  std::condition_variable batch_written_;
 };
 
 }  // namespace file

@@ -1,7 +1,7 @@
 #include "file_consumer.h"
 
 #include <algorithm>
-#include <thread>
+#include <chrono>
 
 #include "file_broker.h"
 #include "rtml/core/clock.h"
@@ -12,6 +12,8 @@ namespace {
 
 // How often a subscribed member looks for partitions another member gave up.
 constexpr int64_t kClaimIntervalNs = 500'000'000;
+// An idle Poll checks for records written by other processes at most this far apart
+// (a writer of this process wakes it at once), from 1 ms up.
 constexpr auto kMaxIdleSleep = std::chrono::milliseconds(10);
 
 std::string Name(const TopicPartition& tp) { return tp.topic + "/" + std::to_string(tp.partition); }
@@ -38,6 +40,7 @@ Status FileConsumer::Take(const TopicPartition& tp, FileLock group_lock) {
   }
   auto owned = std::make_unique<Owned>();
   owned->tp = tp;
+  owned->topic = topic;
   owned->group_lock = std::move(group_lock);
   RTML_ASSIGN_OR_RETURN(owned->reader,
                         PartitionReader::Open(topic->PartitionDir(tp.partition), Name(tp)));
@@ -92,6 +95,12 @@ Status FileConsumer::Assign(const std::vector<TopicPartition>& partitions) {
   return Status::Ok();
 }
 
+uint64_t FileConsumer::BatchesWritten() const {
+  uint64_t sum = 0;
+  for (const auto& owned : owned_) sum += owned->topic->batches_written(owned->tp.partition);
+  return sum;
+}
+
 std::vector<TopicPartition> FileConsumer::Assignment() {
   std::vector<TopicPartition> out;
   for (const auto& owned : owned_) out.push_back(owned->tp);
@@ -110,6 +119,8 @@ Result<std::span<const ConsumedRecord>> FileConsumer::Poll(std::chrono::millisec
     if (!subscription_.empty() && MonotonicNs() - last_claim_ns_ >= kClaimIntervalNs) {
       RTML_RETURN_IF_ERROR(ClaimFreePartitions());
     }
+    // Counted before reading: a batch written after this wakes the wait below.
+    const uint64_t written = BatchesWritten();
     for (size_t i = 0; i < owned_.size() && records_.size() < max_records; ++i) {
       Owned& owned = *owned_[(next_partition_ + i) % owned_.size()];
       const size_t first = records_.size();
@@ -122,8 +133,11 @@ Result<std::span<const ConsumedRecord>> FileConsumer::Poll(std::chrono::millisec
     }
     if (!owned_.empty()) next_partition_ = (next_partition_ + 1) % owned_.size();
     if (!records_.empty() || MonotonicNs() >= deadline) break;
+    // A writer of this process wakes us as it writes; one of another process is
+    // seen after the sleep.
     const auto remaining = std::chrono::nanoseconds(deadline - MonotonicNs());
-    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(idle_sleep, remaining));
+    broker_->WaitForBatch([&] { return BatchesWritten() != written; },
+                          std::min<std::chrono::nanoseconds>(idle_sleep, remaining));
     idle_sleep = std::min(idle_sleep * 2, kMaxIdleSleep);
   }
   // headers_ has stopped growing: now the spans can point into it.

@@ -13,6 +13,7 @@
 namespace rtml::stream::file {
 
 class FileBroker;
+class TopicState;
 
 class FileConsumer final : public Consumer {
  public:
@@ -33,6 +34,7 @@ class FileConsumer final : public Consumer {
  private:
   struct Owned {
     TopicPartition tp;
+    std::shared_ptr<TopicState> topic;  // counts the batches this process writes to it
     std::unique_ptr<PartitionReader> reader;
     FileLock group_lock;            // held while the group gives us this partition
     int64_t committed = kNoOffset;  // last offset this consumer committed or found
@@ -43,6 +45,8 @@ class FileConsumer final : public Consumer {
   // Subscribe: claims every partition of the subscribed topics no member holds.
   Status ClaimFreePartitions();
   Owned* Find(const TopicPartition& tp);
+  // Batches this process has written to the partitions held (see WaitForBatch).
+  uint64_t BatchesWritten() const;
 
   FileBroker* const broker_;
   const ConsumerOptions options_;

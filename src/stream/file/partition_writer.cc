@@ -162,6 +162,7 @@ Status PartitionWriter::WriteBatchLocked() {
   }
   batch_.Reset(next_offset_);
   dirty_ = true;
+  if (options_.on_written) options_.on_written();  // readers can see the batch now
   if (options_.fsync == FsyncPolicy::kAlways) return SyncLocked();
   return Status::Ok();
 }

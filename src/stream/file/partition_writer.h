@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,9 @@ struct PartitionWriterOptions {
   size_t batch_bytes = 256 << 10;
   // At most one index entry per this many bytes of log.
   uint32_t index_interval_bytes = 4096;
+  // Called after each batch is written (the writer's lock held): wakes readers of
+  // this process waiting for new records. Must not call back into the writer.
+  std::function<void()> on_written;
 };
 
 // What opening the partition found and repaired.
