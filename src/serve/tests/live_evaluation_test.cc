@@ -52,6 +52,34 @@ TEST(LiveEvaluationTest, JudgesEachPredictionWhenItsSeriesReachesTheTargetTime) 
   EXPECT_EQ(live.waiting(), 0u);
 }
 
+TEST(LiveEvaluationTest, AnUpdateOfTheSameMomentReplacesItsPrediction) {
+  // `emit: current` candles: each trade updates the open candle, and its prediction.
+  LiveEvaluation live;
+  std::vector<Judged> out;
+  live.Reach("BTC", 0, 100, &out);
+  live.Add(Made("BTC", 60, 120, 101, 100));
+  live.Add(Made("BTC", 60, 120, 102, 100.5));
+  live.Add(Made("BTC", 60, 120, 103, 101));
+  EXPECT_EQ(live.waiting(), 1u);
+  live.Reach("BTC", 120, 104, &out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].prediction, 103);
+  EXPECT_EQ(out[0].reference, 101);
+}
+
+TEST(LiveEvaluationTest, WaitingIsBoundedDroppingTheOldest) {
+  LiveEvaluation live;
+  std::vector<Judged> out;
+  live.Reach("BTC", 0, 100, &out);
+  const int64_t made = LiveEvaluation::kMaxWaitingPerSeries + 10;
+  for (int64_t ts = 1; ts <= made; ++ts) live.Add(Made("BTC", ts, ts + 1'000'000, 101, 100));
+  EXPECT_EQ(live.waiting(), LiveEvaluation::kMaxWaitingPerSeries);
+  EXPECT_EQ(live.dropped(), 10);
+  live.Reach("BTC", 2'000'000, 105, &out);
+  ASSERT_EQ(out.size(), LiveEvaluation::kMaxWaitingPerSeries);
+  EXPECT_EQ(out.front().ts_ms, 11);  // the 10 oldest went unjudged
+}
+
 TEST(LiveEvaluationTest, WaitingPredictionsSurviveACheckpoint) {
   LiveEvaluation live;
   std::vector<Judged> out;
