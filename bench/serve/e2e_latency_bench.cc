@@ -62,6 +62,7 @@
 #include "rtml/process/pipeline_config.h"
 #include "rtml/process/stage_runner.h"
 #include "rtml/serve/predict_operator.h"
+#include "rtml/serve/predict_stage.h"
 #include "rtml/stream/broker.h"
 
 namespace rtml::bench {
@@ -179,30 +180,6 @@ std::string PipelineYaml(const Args& args, const std::string& registry_dir) {
           ", version: 1, horizon: " + args.horizon +
           ", where: {candle_seconds: 60}, target: close, registry: " + registry_dir + "}\n";
   return yaml;
-}
-
-// The predict stage's operators, made as `rtml pipeline run` makes them.
-Result<process::OperatorFactory> PredictFactory(const process::PredictStageOptions& stage,
-                                                bool evaluation) {
-  RTML_ASSIGN_OR_RETURN(std::shared_ptr<ml::ModelRegistry> registry,
-                        ml::ModelRegistry::Open(stage.registry));
-  serve::ModelSlotOptions slot_options{.name = stage.model,
-                                       .alias = stage.alias,
-                                       .baseline = {.type = "last_value",
-                                                    .features = {stage.target},
-                                                    .text_params = {{"feature", stage.target}}}};
-  if (stage.version > 0) slot_options.pinned = stage.version;
-  RTML_ASSIGN_OR_RETURN(std::shared_ptr<serve::ModelSlot> slot,
-                        serve::ModelSlot::Make(std::move(registry), std::move(slot_options)));
-  const serve::PredictOptions options{.slot = std::move(slot),
-                                      .output_topic = stage.output,
-                                      .dead_letter_topic = stage.dlq,
-                                      .evaluation_topic = stage.evaluation,
-                                      .actual_feature = evaluation ? stage.target : "",
-                                      .where = stage.where,
-                                      .horizon_ms = stage.horizon_ms};
-  return process::OperatorFactory(
-      [options](int32_t) { return serve::MakePredictOperator(options); });
 }
 
 // The trades of the run, made as they are fed: per pair a random walk, contiguous ids.
@@ -380,7 +357,9 @@ class Stages {
       }
       process::OperatorFactory factory;
       if (const auto* predict = std::get_if<process::PredictStageOptions>(&stage.options)) {
-        RTML_ASSIGN_OR_RETURN(factory, PredictFactory(*predict, evaluation));
+        process::PredictStageOptions options = *predict;
+        if (!evaluation) options.evaluation.clear();  // a pipeline config cannot say this
+        RTML_ASSIGN_OR_RETURN(factory, serve::MakePredictStage(options));
       } else {
         factory = stage.Factory();
       }
@@ -434,7 +413,8 @@ Status Feed(ingest::TradeSink& sink, TradeMaker& maker, int pair, int64_t ts_ms,
   entry.pair = pair;
   entry.window_end_ms = WindowEnd60(trade.ts_ms);
   entry.arrival_ns = MonotonicNs();
-  return sink.Accept(trade, "", "bench");
+  RTML_RETURN_IF_ERROR(sink.Accept(trade, "", "bench"));
+  return sink.EndOfFrame();  // as a live feed does after each frame (one trade each here)
 }
 
 Status WaitFor(const Follower& follower, const Stages& stages, int64_t last, double seconds,

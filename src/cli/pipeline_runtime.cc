@@ -8,7 +8,7 @@
 #include "registry_flags.h"
 #include "rtml/core/clock.h"
 #include "rtml/features/store_sink.h"
-#include "rtml/serve/predict_operator.h"
+#include "rtml/serve/predict_stage.h"
 #include "store_flags.h"
 
 namespace rtml::cli {
@@ -29,30 +29,6 @@ Result<process::OperatorFactory> StoreStageFactory(
       [opened, options](int32_t) -> Result<std::unique_ptr<process::PartitionOperator>> {
         return features::MakeStoreSinkOperator(opened, options);
       });
-}
-
-// A predict stage's operators share one model slot of the registry it opens.
-Result<process::OperatorFactory> PredictStageFactory(const ParsedFlags& flags,
-                                                     const process::PredictStageOptions& stage) {
-  const std::string dir = stage.registry.empty() ? RegistryDirFromFlags(flags) : stage.registry;
-  RTML_ASSIGN_OR_RETURN(std::shared_ptr<ml::ModelRegistry> registry, ml::ModelRegistry::Open(dir));
-  serve::ModelSlotOptions slot_options{.name = stage.model,
-                                       .alias = stage.alias,
-                                       .baseline = {.type = "last_value",
-                                                    .features = {stage.target},
-                                                    .text_params = {{"feature", stage.target}}}};
-  if (stage.version > 0) slot_options.pinned = stage.version;
-  RTML_ASSIGN_OR_RETURN(std::shared_ptr<serve::ModelSlot> slot,
-                        serve::ModelSlot::Make(std::move(registry), std::move(slot_options)));
-  const serve::PredictOptions options{.slot = std::move(slot),
-                                      .output_topic = stage.output,
-                                      .dead_letter_topic = stage.dlq,
-                                      .evaluation_topic = stage.evaluation,
-                                      .actual_feature = stage.target,
-                                      .where = stage.where,
-                                      .horizon_ms = stage.horizon_ms};
-  return process::OperatorFactory(
-      [options](int32_t) { return serve::MakePredictOperator(options); });
 }
 
 }  // namespace
@@ -92,7 +68,9 @@ Result<std::unique_ptr<PipelineRuntime>> PipelineRuntime::Create(
     if (const auto* store = std::get_if<process::StoreStageOptions>(&stage->options)) {
       factory = StoreStageFactory(flags, *store, runtime->stores_, &runtime->stopping_);
     } else if (const auto* predict = std::get_if<process::PredictStageOptions>(&stage->options)) {
-      factory = PredictStageFactory(flags, *predict);
+      process::PredictStageOptions settled = *predict;
+      if (settled.registry.empty()) settled.registry = RegistryDirFromFlags(flags);
+      factory = serve::MakePredictStage(settled);
     } else {
       factory = stage->Factory();
     }

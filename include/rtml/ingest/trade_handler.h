@@ -18,6 +18,9 @@ class TradeHandler {
   virtual Status Accept(const Trade& trade, std::string_view raw, std::string_view source) = 0;
   // A frame that could not be parsed, with the reason.
   virtual Status Reject(std::string_view raw, std::string_view reason, std::string_view source) = 0;
+  // A live source has handed over everything of one frame and waits for the next:
+  // what it delivered should go on now rather than wait to be batched.
+  virtual Status EndOfFrame() { return Status::Ok(); }
 };
 
 }  // namespace rtml::ingest

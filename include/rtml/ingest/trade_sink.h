@@ -65,6 +65,9 @@ class TradeSink final : public TradeHandler {
   void SeenThrough(std::string_view exchange, std::string_view pair, int64_t trade_id) {
     validator_.SeenThrough(exchange, pair, trade_id);
   }
+  // Sends what was accepted so far without waiting for the producer's linger or for
+  // durability (a live feed, after each frame).
+  Status EndOfFrame() override { return producer_.SendQueued(); }
   // Flushes the producer: everything accepted or rejected so far is durable after.
   Status Flush();
 

@@ -34,6 +34,12 @@ class Producer {
 
   // Blocks until all queued records are durable, or `timeout` passes (Timeout).
   virtual Status Flush(std::chrono::milliseconds timeout = std::chrono::seconds(30)) = 0;
+
+  // Sends what is queued now instead of after the linger, without waiting for it to
+  // be durable: for a caller whose input ran dry, so that its last records do not
+  // wait out a linger meant for batching a busy stream. Default: nothing (the
+  // backend sends on its own schedule).
+  virtual Status SendQueued() { return Status::Ok(); }
 };
 
 }  // namespace rtml::stream

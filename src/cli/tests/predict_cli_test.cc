@@ -206,6 +206,13 @@ TEST(PredictCliTest, AHotSwapUnderLoadLosesAndRepeatsNothing) {
   const std::string config = cli.WriteFile("live.yaml", std::string(kConfig));
   const CliRunner::Background pipeline =
       cli.Start("pipeline run " + config + " --registry " + registry + " --port 0");
+  // Its topics exist once its REST is up (the stages are made first).
+  for (int i = 0; i < 200; ++i) {
+    if (testing::ReadFileOrEmpty(pipeline.err_path).find("REST http://") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 
   std::stringstream lines(testing::SyntheticTrades(30'000));
   constexpr int kBatches = 30;

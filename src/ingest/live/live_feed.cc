@@ -137,6 +137,7 @@ Status LiveFeed::RunConnection() {
     FrameEvents events;
     RTML_RETURN_IF_ERROR(
         protocol_->HandleFrame(frame->text, frame->received_ns, *handler_, source, &events));
+    if (events.trades > 0) RTML_RETURN_IF_ERROR(handler_->EndOfFrame());
     if (!delivered && (events.trades > 0 || events.subscribed > 0)) {
       delivered = true;
       backoff_.Reset();  // a connection that works earns a fast reconnect next time

@@ -13,6 +13,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
+constexpr size_t kMaxPollRecords = 10'000;
+
 // The header each output carries: the stage that wrote it and the input record it
 // came from, as "<stage>|<partition>:<offset>:<index among that record's outputs>".
 // The stage's name keeps stages that share an output topic (a predict stage per
@@ -339,8 +341,13 @@ Status StageRunner::Run() {
   std::string assignment_said = "none";
   while (!stop_.load()) {
     if (options_.stop_at_end && ReachedEnd()) break;
-    RTML_ASSIGN_OR_RETURN(const auto records, consumer_->Poll(milliseconds(100), 10'000));
+    RTML_ASSIGN_OR_RETURN(const auto records, consumer_->Poll(milliseconds(100), kMaxPollRecords));
     RTML_RETURN_IF_ERROR(ProcessBatch(records));
+    // The input ran dry: the outputs go out now rather than after the producer's
+    // linger, which only pays while records keep coming (a full poll).
+    if (!records.empty() && records.size() < kMaxPollRecords) {
+      RTML_RETURN_IF_ERROR(producer_->SendQueued());
+    }
     RTML_RETURN_IF_ERROR(DropRevokedPartitions());
     if (!options_.group.empty()) LogAssignment(options_, *consumer_, &assignment_said);
     if (std::chrono::steady_clock::now() >= next_checkpoint) {
