@@ -37,6 +37,7 @@
 //   rtml_e2e_latency_bench [--mode=latency|throughput|hop] [--rate=10000] [--seconds=10]
 //       [--warmup=2] [--trades=300000] [--pairs=8] [--history=50] [--horizon=5m]
 //       [--evaluation=1] [--cpu=N] [--linger-ms=5] [--trace=0] [--flush-each=0]
+//       [--checkpoint-ms=1000]
 #include <sched.h>
 #include <stdlib.h>
 
@@ -91,6 +92,7 @@ struct Args {
   // The predict stage judges its predictions (as a pipeline config's always does); 0
   // drops that and its checkpointed state (the bench's own wiring).
   bool evaluation = true;
+  int64_t checkpoint_ms = 1000;  // each stage's checkpoint interval (the default)
 };
 
 bool ParseArgs(int argc, char** argv, Args* args) {
@@ -120,6 +122,8 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       args->cpu = std::atoi(value.c_str());
     } else if (name == "linger-ms") {
       args->linger_ms = std::atoll(value.c_str());
+    } else if (name == "checkpoint-ms") {
+      args->checkpoint_ms = std::atoll(value.c_str());
     } else if (name == "evaluation" && (value == "0" || value == "1")) {
       args->evaluation = value == "1";
     } else if (name == "trace" && (value == "0" || value == "1")) {
@@ -346,7 +350,8 @@ class Stages {
  public:
   ~Stages() { (void)Stop(); }
 
-  Status Start(stream::Broker& broker, const process::PipelineConfig& config, bool evaluation) {
+  Status Start(stream::Broker& broker, const process::PipelineConfig& config, bool evaluation,
+               int64_t checkpoint_ms) {
     for (const process::StageConfig& stage : config.stages) {
       std::vector<std::string> topics = stage.outputs();
       topics.push_back(stage.input());
@@ -365,13 +370,15 @@ class Stages {
       }
       const std::string name = config.name + "." + stage.name;
       RTML_ASSIGN_OR_RETURN(std::unique_ptr<process::StageRunner> runner,
-                            process::StageRunner::Create(&broker,
-                                                         {.name = name,
-                                                          .input_topic = stage.input(),
-                                                          .output_topics = stage.outputs(),
-                                                          .dead_letter_topic = stage.dlq(),
-                                                          .group = name},
-                                                         std::move(factory)));
+                            process::StageRunner::Create(
+                                &broker,
+                                {.name = name,
+                                 .input_topic = stage.input(),
+                                 .output_topics = stage.outputs(),
+                                 .dead_letter_topic = stage.dlq(),
+                                 .group = name,
+                                 .checkpoint_interval = std::chrono::milliseconds(checkpoint_ms)},
+                                std::move(factory)));
       runners_.push_back(std::move(runner));
     }
     results_.resize(runners_.size());
@@ -544,7 +551,7 @@ Status RunBench(const Args& args, const std::filesystem::path& dir) {
     }
   }
   Stages stages;
-  RTML_RETURN_IF_ERROR(stages.Start(*broker, config, args.evaluation));
+  RTML_RETURN_IF_ERROR(stages.Start(*broker, config, args.evaluation, args.checkpoint_ms));
   follower.Start();
   for (auto& tracer : tracers) tracer->Start();
 
@@ -648,7 +655,7 @@ int main(int argc, char** argv) {
                  "usage: rtml_e2e_latency_bench [--mode=latency|throughput|hop] [--rate=10000] "
                  "[--seconds=10] [--warmup=2] [--trades=300000] [--pairs=8] [--history=50 "
                  "(minutes, >= 45)] [--horizon=5m] [--evaluation=1] [--cpu=N] [--linger-ms=5] "
-                 "[--trace=0] [--flush-each=0]\n");
+                 "[--trace=0] [--flush-each=0] [--checkpoint-ms=1000]\n");
     return 2;
   }
   if (args.cpu >= 0) {  // before any thread starts: they all inherit it

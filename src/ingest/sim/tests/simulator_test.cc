@@ -285,6 +285,7 @@ TEST(ExchangeSimulatorTest, MessageFaultsHappenAndAreCounted) {
   int duplicates = 0;
   int reorders = 0;
   std::set<int64_t> seen;
+  std::vector<int64_t> arrived;  // valid ids in arrival order
   int64_t highest = 0;
   for (const std::string& f : frames) {
     const std::vector<int64_t> t = Numbers(f, "t");
@@ -296,14 +297,18 @@ TEST(ExchangeSimulatorTest, MessageFaultsHappenAndAreCounted) {
       continue;
     }
     if (!seen.insert(t[0]).second) ++duplicates;
+    arrived.push_back(t[0]);
     if (t[0] < highest) ++reorders;
     highest = std::max(highest, t[0]);
   }
   EXPECT_GT(invalid, 0);
   EXPECT_GT(duplicates, 0);
   EXPECT_GT(reorders, 0);
-  // Nothing lost: every id between the first and the last arrived.
-  EXPECT_EQ(static_cast<int64_t>(seen.size()), *seen.rbegin() - *seen.begin() + 1);
+  // Nothing lost: every id up to the highest before the last frame arrived. (The
+  // last may have overtaken a held-back trade that the read window then cut off.)
+  ASSERT_GE(arrived.size(), 2u);
+  const int64_t upto = *std::max_element(arrived.begin(), arrived.end() - 1);
+  for (int64_t id = *seen.begin(); id <= upto; ++id) EXPECT_TRUE(seen.contains(id)) << id;
   int kraken_invalid = 0;
   for (const std::string& m : kraken_messages) kraken_invalid += !json::IsValidJson(m);
   const SimulatorStats stats = sim->stats();
