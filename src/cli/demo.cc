@@ -165,7 +165,6 @@ ingest::sim::ExchangeSimulatorOptions SimulatorOptions(
     return options;
   }
   options.market.pairs = args.pairs;
-  options.market.seed = args.seed;
   options.market.trades_per_second = args.rate;
   options.market.momentum = kDemoMomentum;
   int64_t newest_ms = 0;

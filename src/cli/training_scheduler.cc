@@ -69,10 +69,10 @@ void TrainingScheduler::Loop() {
     *due += schedule.every_ms;
     lock.unlock();
     const int64_t started_ns = MonotonicNs();
-    TrainingReport report{.config = schedule.config, .outcome = Status::Ok()};
     Result<ml::TrainConfig> config = LoadTrainConfigFile(schedule.config);
-    report.outcome = config.ok() ? RunTraining(*config, flags_, /*report=*/false)
-                                 : Result<TrainRunResult>(config.status());
+    TrainingReport report{.config = schedule.config,
+                          .outcome = config.ok() ? RunTraining(*config, flags_, /*report=*/false)
+                                                 : Result<TrainRunResult>(config.status())};
     report.seconds = static_cast<double>(MonotonicNs() - started_ns) / 1e9;
     report.finished_ms = WallClockMs();
     listener_(report);

@@ -37,19 +37,18 @@ void Judged::AppendJson(std::string& out) const {
   out += '}';
 }
 
-void LiveEvaluation::Add(Judged waiting) {
+bool LiveEvaluation::Add(Judged waiting) {
   std::deque<Judged>& queue = series_[waiting.pair].waiting;
   // Another prediction for the same moment (a `current` candle updated again)
   // replaces the one before: the newest is the prediction that counts.
   if (!queue.empty() && queue.back().ts_ms == waiting.ts_ms) {
     queue.back() = std::move(waiting);
-    return;
+    return false;
   }
   queue.push_back(std::move(waiting));
-  if (queue.size() > kMaxWaitingPerSeries) {
-    queue.pop_front();
-    ++dropped_;
-  }
+  if (queue.size() <= kMaxWaitingPerSeries) return false;
+  queue.pop_front();
+  return true;
 }
 
 void LiveEvaluation::Reach(std::string_view pair, int64_t ts_ms, double actual,

@@ -86,13 +86,18 @@ class PredictOperator final : public process::PartitionOperator {
     json += '}';
     ++counts_->predictions;
     if (evaluate) {
-      live_.Add({.pair = std::string(key),
-                 .model = model->version().name,
-                 .model_version = model->version().version,
-                 .ts_ms = ts_ms,
-                 .target_ts_ms = ts_ms + options_.horizon_ms,
-                 .prediction = prediction,
-                 .reference = actual});
+      const bool dropped = live_.Add({.pair = std::string(key),
+                                      .model = model->version().name,
+                                      .model_version = model->version().version,
+                                      .ts_ms = ts_ms,
+                                      .target_ts_ms = ts_ms + options_.horizon_ms,
+                                      .prediction = prediction,
+                                      .reference = actual});
+      if (dropped && counts_->unjudged++ == 0) {
+        LogWarning("predictions of " + std::string(key) + ": more than " +
+                   std::to_string(LiveEvaluation::kMaxWaitingPerSeries) +
+                   " wait for their target time; the oldest go unjudged");
+      }
     }
     return Status::Ok();
   }

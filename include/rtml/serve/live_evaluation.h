@@ -37,19 +37,18 @@ struct Judged {
 class LiveEvaluation {
  public:
   // Predictions a series keeps waiting at most; past it the oldest is dropped
-  // unjudged (and counted), which keeps the checkpointed state bounded.
+  // unjudged, which keeps the checkpointed state bounded.
   static constexpr size_t kMaxWaitingPerSeries = 4096;
 
   // Remembers a prediction until its target time. One for the same time as the
   // series' newest waiting prediction (an update of the same candle) replaces it.
-  void Add(Judged waiting);
+  // True if the series' oldest waiting prediction was dropped to make room.
+  bool Add(Judged waiting);
   // The series `pair` reached `ts_ms` with actual value `actual`: judges every waiting
   // prediction whose target time has come, into `out` in the order they were made.
   void Reach(std::string_view pair, int64_t ts_ms, double actual, std::vector<Judged>* out);
 
   size_t waiting() const;
-  // Predictions dropped unjudged by this object (kMaxWaitingPerSeries).
-  int64_t dropped() const { return dropped_; }
   std::string Save() const;
   Status Restore(std::string_view bytes);
 
@@ -61,7 +60,6 @@ class LiveEvaluation {
     bool seen = false;
   };
   std::map<std::string, Series, std::less<>> series_;
-  int64_t dropped_ = 0;
 };
 
 }  // namespace rtml::serve

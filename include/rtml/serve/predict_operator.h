@@ -47,6 +47,7 @@ struct PredictCounts {
   int64_t rejected = 0;    // dead-lettered
   int64_t swaps = 0;       // model versions switched to
   int64_t judged = 0;      // predictions evaluated against the realised value
+  int64_t unjudged = 0;    // dropped from evaluation (LiveEvaluation::kMaxWaitingPerSeries)
 };
 
 Result<std::unique_ptr<process::PartitionOperator>> MakePredictOperator(

@@ -72,9 +72,12 @@ TEST(LiveEvaluationTest, WaitingIsBoundedDroppingTheOldest) {
   std::vector<Judged> out;
   live.Reach("BTC", 0, 100, &out);
   const int64_t made = LiveEvaluation::kMaxWaitingPerSeries + 10;
-  for (int64_t ts = 1; ts <= made; ++ts) live.Add(Made("BTC", ts, ts + 1'000'000, 101, 100));
+  int dropped = 0;
+  for (int64_t ts = 1; ts <= made; ++ts) {
+    dropped += live.Add(Made("BTC", ts, ts + 1'000'000, 101, 100));
+  }
   EXPECT_EQ(live.waiting(), LiveEvaluation::kMaxWaitingPerSeries);
-  EXPECT_EQ(live.dropped(), 10);
+  EXPECT_EQ(dropped, 10);
   live.Reach("BTC", 2'000'000, 105, &out);
   ASSERT_EQ(out.size(), LiveEvaluation::kMaxWaitingPerSeries);
   EXPECT_EQ(out.front().ts_ms, 11);  // the 10 oldest went unjudged

@@ -27,12 +27,23 @@ class RecordingHandler final : public TradeHandler {
     std::lock_guard<std::mutex> guard(mu_);
     ids_[trade.pair].push_back(trade.trade_id);
     source_ = std::string(source);
+    ++not_sent_;
     return Status::Ok();
   }
   Status Reject(std::string_view raw, std::string_view reason, std::string_view) override {
     std::lock_guard<std::mutex> guard(mu_);
     rejected_.emplace_back(std::string(raw), std::string(reason));
     return Status::Ok();
+  }
+  Status EndOfFrame() override {
+    std::lock_guard<std::mutex> guard(mu_);
+    not_sent_ = 0;
+    return Status::Ok();
+  }
+  // Trades accepted since the feed last said a frame ended (and so to send them on).
+  int not_sent() {
+    std::lock_guard<std::mutex> guard(mu_);
+    return not_sent_;
   }
   std::vector<int64_t> ids(const std::string& pair) {
     std::lock_guard<std::mutex> guard(mu_);
@@ -52,6 +63,7 @@ class RecordingHandler final : public TradeHandler {
   std::map<std::string, std::vector<int64_t>> ids_;
   std::vector<std::pair<std::string, std::string>> rejected_;
   std::string source_;
+  int not_sent_ = 0;
 };
 
 std::string KrakenTrade(const std::string& symbol, int64_t id) {
@@ -189,6 +201,7 @@ TEST(LiveFeed, SubscribesToEveryPairAndDeliversTrades) {
   EXPECT_EQ(feed->stats().connects, 1);
   EXPECT_EQ(feed->stats().reconnects, 0);
   EXPECT_EQ(handler.source(), "kraken:" + kraken.url());
+  EXPECT_EQ(handler.not_sent(), 0);  // each frame's trades are handed on when it ends
 }
 
 TEST(LiveFeed, ReconnectsAndResubscribesAfterEveryDrop) {
